@@ -1,0 +1,38 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { Engine, chooseVariant } from "./engine.js";
+import type { Variant } from "./kernels.js";
+import { S2SError } from "../errors.js";
+
+/** build/ beside src/ and dist/ (this file is at <root>/{src,dist}/engine/). */
+function wasmPath(variant: Variant): string {
+  return fileURLToPath(new URL(`../../build/kernels.${variant}.wasm`, import.meta.url));
+}
+
+async function readBuild(variant: Variant): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(wasmPath(variant)));
+  } catch {
+    throw new S2SError(`missing ${wasmPath(variant)}: run npm run build (or npm ci) to compile the kernels`);
+  }
+}
+
+export interface LoadOptions {
+  /** "auto" (default) picks relaxed SIMD when the runtime supports it. Env: S2S_WASM. */
+  variant?: Variant | "auto";
+}
+
+/** Loads the kernel build for Node: reads build/kernels.*.wasm and instantiates it. */
+export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
+  const env = process.env.S2S_WASM;
+  const prefer = options.variant ?? (env === "simd" || env === "relaxed" ? env : "auto");
+  let variant: Variant = "simd";
+  if (prefer === "relaxed") variant = "relaxed";
+  else if (prefer === "auto") variant = chooseVariant(await readBuild("relaxed"));
+  if (variant === "relaxed" && !WebAssembly.validate(await readBuild("relaxed"))) {
+    throw new S2SError("this runtime does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)");
+  }
+  const bytes = await readBuild(variant);
+  const module = await WebAssembly.compile(bytes);
+  return Engine.fromModule(module, variant);
+}
