@@ -1,17 +1,11 @@
-// as-pect: AssemblyScript unit tests for the kernels (assembly/__tests__).
+// as-pect: AssemblyScript-side unit tests of the kernels (assembly/__tests__).
+// Compiled with as-pect.asconfig.json (SIMD on, the test runtime's own memory).
 export default {
-  include: ["assembly/__tests__/**/*.spec.ts"],
-  add: ["assembly/__tests__/**/*.include.ts"],
-  flags: {
-    "--runtime": ["incremental"],
-    "--enable": ["simd"],
-  },
+  entries: ["assembly/__tests__/**/*.spec.ts"],
+  include: ["assembly/__tests__/**/*.include.ts"],
   disclude: [/node_modules/],
-  imports(memory, createImports, instantiateSync, binary) {
-    let instance;
-    const myImports = {};
-    instance = instantiateSync(binary, createImports(myImports));
-    return instance;
+  async instantiate(memory, createImports, instantiate, binary) {
+    return instantiate(binary, createImports({ env: { memory } }));
   },
   outputBinary: false,
 };

@@ -9,7 +9,7 @@ function wasmPath(variant: Variant): string {
   return fileURLToPath(new URL(`../../build/kernels.${variant}.wasm`, import.meta.url));
 }
 
-async function readBuild(variant: Variant): Promise<Uint8Array> {
+async function readBuild(variant: Variant): Promise<Uint8Array<ArrayBuffer>> {
   try {
     return new Uint8Array(await readFile(wasmPath(variant)));
   } catch {

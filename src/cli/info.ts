@@ -1,0 +1,21 @@
+import type { CommandSpec, Values } from "./args.js";
+import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
+
+export const infoSpec: CommandSpec = {
+  name: "info",
+  summary: "Print a model's config, parameter count and metadata keys (checks the file fully).",
+  usage: "s2s info --model M.safetensors",
+  options: [MODEL_OPT, WASM_OPT],
+};
+
+export async function runInfo(v: Values): Promise<void> {
+  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const info = {
+    config: model.config,
+    parameters: model.paramCount,
+    tensors: model.specs.length,
+    metadata: Object.keys(model.metadata),
+    kernels: model.engine.variant,
+  };
+  process.stdout.write(JSON.stringify(info, null, 2) + "\n");
+}

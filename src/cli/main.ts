@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// s2s: the command-line interface. Each command is a module with a spec
+// (options and help) and a run function; errors are one line on stderr.
+
+import { S2SError } from "../errors.js";
+import { helpText, parseArgs, UsageError, type CommandSpec, type Values } from "./args.js";
+import { infoSpec, runInfo } from "./info.js";
+import { runScore, scoreSpec } from "./score.js";
+import { runTranslate, translateSpec } from "./translate.js";
+
+interface Command {
+  spec: CommandSpec;
+  run(values: Values, positionals: string[]): Promise<void>;
+}
+
+const COMMANDS: Command[] = [
+  { spec: translateSpec, run: runTranslate },
+  { spec: scoreSpec, run: runScore },
+  { spec: infoSpec, run: runInfo },
+];
+
+function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
+  return [
+    "usage: s2s COMMAND [options]",
+    "",
+    "LSTM encoder-decoder translation (with and without attention) in SIMD WebAssembly.",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(w)} ${c.spec.summary}`),
+    "",
+    "s2s COMMAND --help describes each command's options.",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(mainHelp() + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS.find((c) => c.spec.name === name);
+  if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.spec.name).join(", ")})`);
+  const { values, positionals, help } = parseArgs(rest, cmd.spec);
+  if (help) {
+    process.stdout.write(helpText(cmd.spec) + "\n");
+    return 0;
+  }
+  await cmd.run(values, positionals);
+  return 0;
+}
+
+// A closed stdout (e.g. `| head`) ends the program quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof S2SError) {
+      process.stderr.write(`s2s: ${e.message}\n`);
+      process.exitCode = e instanceof UsageError ? 2 : 1;
+    } else {
+      const msg = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`s2s: internal error: ${msg.split("\n")[0]} (set S2S_DEBUG=1 for details)\n`);
+      if (process.env.S2S_DEBUG) console.error(e);
+      process.exitCode = 70;
+    }
+  },
+);

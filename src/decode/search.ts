@@ -1,0 +1,185 @@
+// Batched beam search (greedy is beam 1): all live beams of all sentences of
+// a batch advance together, one decoder step over all their rows at a time.
+//
+// Per sentence, at step t (EOS = 3, lp(n) = ((5 + n) / 6)^α as in GNMT):
+//   candidates = every live hypothesis h × every token v, with cum_h + log p_h(v)
+//   take the best 2K (ties: earlier hypothesis, then smaller id)
+//   in that order: an EOS candidate among the first K finishes a hypothesis
+//   (score = cum / lp(t)); other candidates fill the K live slots
+//   the sentence stops when it has K finished hypotheses or no live ones; if
+//   it reaches the maximum length ⌊a·S + b⌋ (S = source length with EOS)
+//   instead, its live hypotheses finish without EOS (score = cum / lp(length))
+//   result: finished hypotheses by score, best first, the first n-best.
+
+import { BOS, EOS } from "../model/config.js";
+import { encode } from "../model/encoder.js";
+import { DecoderRun } from "../model/decoder.js";
+import type { Model } from "../model/model.js";
+import { S2SError } from "../errors.js";
+import { checkIds, lengthBatches } from "./ids.js";
+
+export interface SearchOptions {
+  /** beam size K (1 = greedy); default 5 */
+  beam?: number;
+  /** maximum output length ⌊a·S + b⌋; defaults a = 2, b = 10 */
+  maxLenA?: number;
+  maxLenB?: number;
+  /** GNMT length-normalisation exponent; default 0.6 (0 = raw log-probability) */
+  alpha?: number;
+  /** hypotheses returned per sentence; default 1, at most beam */
+  nbest?: number;
+  /** sentences per batch (default 32) and source tokens per batch (default 4096) */
+  batchSentences?: number;
+  batchTokens?: number;
+  /** keep attention matrices (default true) */
+  attention?: boolean;
+}
+
+export interface Hypothesis {
+  /** output ids, ending with EOS unless the maximum length stopped the search */
+  ids: number[];
+  /** cum / lp(|ids|) */
+  score: number;
+  /** Σ log p of the ids */
+  cum: number;
+  /** α for each output token over the source positions; null for attention "none" (or when not kept) */
+  attention: number[][] | null;
+}
+
+interface Live {
+  ids: number[];
+  cum: number;
+  attn: Float32Array[];
+}
+
+export const DEFAULT_SEARCH = { beam: 5, maxLenA: 2, maxLenB: 10, alpha: 0.6, nbest: 1 } as const;
+
+export function lengthPenalty(n: number, alpha: number): number {
+  return alpha === 0 ? 1 : Math.pow((5 + n) / 6, alpha);
+}
+
+function checkOptions(o: SearchOptions): Required<Omit<SearchOptions, "batchSentences" | "batchTokens">> {
+  const beam = o.beam ?? DEFAULT_SEARCH.beam;
+  const nbest = o.nbest ?? DEFAULT_SEARCH.nbest;
+  const maxLenA = o.maxLenA ?? DEFAULT_SEARCH.maxLenA;
+  const maxLenB = o.maxLenB ?? DEFAULT_SEARCH.maxLenB;
+  const alpha = o.alpha ?? DEFAULT_SEARCH.alpha;
+  if (!Number.isInteger(beam) || beam < 1 || beam > 1000) throw new S2SError(`beam must be an integer in [1, 1000], got ${beam}`);
+  if (!Number.isInteger(nbest) || nbest < 1 || nbest > beam) throw new S2SError(`nbest must be an integer in [1, beam = ${beam}], got ${nbest}`);
+  if (!Number.isFinite(maxLenA) || maxLenA < 0 || !Number.isFinite(maxLenB) || maxLenB < 0) throw new S2SError(`max-len-a and max-len-b must be non-negative numbers`);
+  if (!Number.isFinite(alpha) || alpha < 0) throw new S2SError(`alpha must be a non-negative number, got ${alpha}`);
+  return { beam, nbest, maxLenA, maxLenB, alpha, attention: o.attention ?? true };
+}
+
+/** Maximum output length for a source of S tokens (with EOS): ⌊a·S + b⌋, at least 1, at most 10,000. */
+export function maxLength(S: number, a: number, b: number): number {
+  return Math.min(10000, Math.max(1, Math.floor(a * S + b)));
+}
+
+/** Translates each source (ids ending with EOS); returns the n-best hypotheses per source, in input order. */
+export function searchIds(model: Model, srcs: number[][], options: SearchOptions = {}): Hypothesis[][] {
+  const o = checkOptions(options);
+  const d = model.dims;
+  srcs.forEach((s, i) => checkIds(s, d.Vs, `sentence ${i + 1}: src`));
+  const results: Hypothesis[][] = new Array(srcs.length);
+  const K = o.beam;
+  const arena = model.engine.arena;
+  const lens = srcs.map((s) => s.length);
+  const perBatch = Math.max(1, Math.floor((options.batchSentences ?? 32) / Math.sqrt(K)));
+  for (const batch of lengthBatches(lens, perBatch, options.batchTokens ?? 4096)) {
+    const mark = arena.mark();
+    try {
+      const out = searchBatch(model, batch.map((i) => srcs[i]), o);
+      batch.forEach((i, b) => (results[i] = out[b]));
+    } finally {
+      arena.release(mark);
+    }
+  }
+  return results;
+}
+
+function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkOptions>): Hypothesis[][] {
+  const d = model.dims, V = d.Vt, K = o.beam;
+  const enc = encode(model, srcs);
+  const B = srcs.length, S = enc.S;
+  const run = new DecoderRun(model, enc, B * K);
+  const keepAttn = o.attention && model.config.attention !== "none";
+  const maxLen = srcs.map((s) => maxLength(s.length, o.maxLenA, o.maxLenB));
+  const live: Live[][] = srcs.map(() => [{ ids: [], cum: 0, attn: [] }]);
+  const finished: Hypothesis[][] = srcs.map(() => []);
+  const done = srcs.map(() => false);
+  run.start(srcs.map((_, b) => b));
+  let prev: number[] = srcs.map(() => BOS);
+  const k2max = 2 * K;
+  const topVal = new Float64Array(k2max), topIdx = new Int32Array(k2max);
+  const toHyp = (h: Live, score: number): Hypothesis => ({
+    ids: h.ids, cum: h.cum, score,
+    attention: keepAttn ? h.attn.map((a) => Array.from(a)) : null,
+  });
+  for (let t = 1; ; t++) {
+    run.step(prev);
+    const lp = run.logpView(), al = run.alphaView();
+    const parents: number[] = [], rowsrc: number[] = [];
+    prev = [];
+    let row0 = 0;
+    for (let b = 0; b < B; b++) {
+      if (done[b]) continue;
+      const hyps = live[b];
+      const na = hyps.length;
+      // best 2K candidates over (hypothesis, token), ties to the earlier (h, v)
+      const k2 = Math.min(k2max, na * V);
+      let count = 0;
+      for (let hi = 0; hi < na; hi++) {
+        const cum = hyps[hi].cum, base = (row0 + hi) * V;
+        for (let v = 0; v < V; v++) {
+          const val = cum + lp[base + v];
+          if (count === k2 && !(val > topVal[count - 1])) continue;
+          let pos = count < k2 ? count++ : count - 1;
+          while (pos > 0 && topVal[pos - 1] < val) {
+            topVal[pos] = topVal[pos - 1];
+            topIdx[pos] = topIdx[pos - 1];
+            pos--;
+          }
+          topVal[pos] = val;
+          topIdx[pos] = hi * V + v;
+        }
+      }
+      const next: Live[] = [];
+      const nextParents: number[] = [];
+      for (let rank = 0; rank < count; rank++) {
+        const hi = Math.floor(topIdx[rank] / V), v = topIdx[rank] - hi * V;
+        const h = hyps[hi];
+        const isEos = v === EOS;
+        if (isEos ? rank >= K : next.length >= K) continue;
+        const attn = keepAttn ? [...h.attn, al.slice((row0 + hi) * S, (row0 + hi) * S + srcs[b].length)] : h.attn;
+        const nh: Live = { ids: [...h.ids, v], cum: topVal[rank], attn };
+        if (isEos) {
+          finished[b].push(toHyp(nh, nh.cum / lengthPenalty(t, o.alpha)));
+        } else {
+          next.push(nh);
+          nextParents.push(row0 + hi);
+        }
+      }
+      row0 += na;
+      if (finished[b].length >= K || next.length === 0) {
+        done[b] = true;
+      } else if (t >= maxLen[b]) {
+        for (const h of next) finished[b].push(toHyp(h, h.cum / lengthPenalty(h.ids.length, o.alpha)));
+        done[b] = true;
+      }
+      if (done[b]) continue;
+      live[b] = next;
+      for (let i = 0; i < next.length; i++) {
+        parents.push(nextParents[i]);
+        rowsrc.push(b);
+        prev.push(next[i].ids[next[i].ids.length - 1]);
+      }
+    }
+    if (parents.length === 0) break;
+    run.reorder(parents, rowsrc);
+  }
+  return finished.map((f) => {
+    const sorted = f.map((h, i) => [h, i] as const).sort((x, y) => y[0].score - x[0].score || x[1] - y[1]);
+    return sorted.slice(0, o.nbest).map(([h]) => h);
+  });
+}

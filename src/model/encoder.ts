@@ -1,0 +1,108 @@
+// Encoder forward (MODEL.md "Encoder", "Decoder initial state", the keys of
+// "Attention over the memory"), for a batch of sentences, in the engine's
+// memory. Layout is batch-major: row b·S + j is position j of sentence b.
+
+import type { Model } from "./model.js";
+
+export interface EncoderOutput {
+  /** sentences and padded length */
+  B: number;
+  S: number;
+  /** i32[B] sentence lengths (ptr) and a copy */
+  lengths: number;
+  lengthsHost: Int32Array;
+  /** M: [B, S, Hm] top-layer outputs (zero past each length) */
+  mem: number;
+  /** attention keys [B, S, Dk] (dot: = mem; general: M·attn.weightᵀ; additive: M·keyᵀ + b), 0 for none */
+  keys: number;
+  /** m̄: [B, Hm] = [→h_S ; ←h_1] of the top layer */
+  mbar: number;
+  /** decoder initial hidden state of every layer: [B, Ld·Hd] = tanh(bridge(m̄)) */
+  h0: number;
+}
+
+/**
+ * Runs the encoder over `srcs` (ids already validated). Allocates its outputs
+ * in the arena: the caller brackets the call with arena.mark()/release().
+ */
+export function encode(model: Model, srcs: ArrayLike<number>[]): EncoderOutput {
+  const { arena, kernels: k } = model.engine;
+  const d = model.dims;
+  const B = srcs.length;
+  let S = 1;
+  for (const s of srcs) S = Math.max(S, s.length);
+  const N = B * S;
+
+  // ids: [B, S] padded with PAD (0); lengths: [B]
+  const ids = new Int32Array(N);
+  const lengthsHost = new Int32Array(B);
+  srcs.forEach((s, b) => {
+    lengthsHost[b] = s.length;
+    for (let j = 0; j < s.length; j++) ids[b * S + j] = s[j];
+  });
+  const idsPtr = arena.putI32(ids);
+  const lengths = arena.putI32(lengthsHost);
+
+  // x: [B, S, E] = src_embed[w]
+  const x = arena.allocF32(N * d.E);
+  k.gather_rows(N, d.E, model.ptr("src_embed.weight"), d.E, idsPtr, x, d.E);
+
+  const G = 4 * d.He;
+  const xproj = arena.allocF32(N * G); // [B, S, 4He]: input projections, then per-step gates
+  const h = arena.allocF32(B * d.He), c = arena.allocF32(B * d.He);
+  const mbar = arena.allocF32(B * d.Hm);
+  let inp = x, inSize = d.E;
+  let out = 0;
+  for (let layer = 0; layer < d.Le; layer++) {
+    out = arena.allocF32(N * d.Hm); // [B, S, Hm] = [→h ; ←h]
+    for (let dir = 0; dir < d.D; dir++) {
+      const w = model.lstm("encoder", layer, dir === 1);
+      // xproj = inp·W_ihᵀ + (b_ih + b_hh) for all positions at once
+      k.gemm_nt(N, G, inSize, inp, inSize, w.wih, inSize, xproj, G, w.bias, 0);
+      arena.f32(h, B * d.He).fill(0);
+      arena.f32(c, B * d.He).fill(0);
+      for (let j = 0; j < S; j++) {
+        const t = dir === 0 ? j : S - 1 - j;
+        const gates = xproj + t * G * 4; // rows b at stride S·4He
+        // gates += h·W_hhᵀ
+        k.gemm_nt(B, G, d.He, h, d.He, w.whh, d.He, gates, S * G, 0, 1);
+        // rows with t ≥ length keep h = c = 0 (reverse) or their last state (forward)
+        k.lstm_cell_forward(B, d.He, gates, S * G, h, c, out + (t * d.Hm + dir * d.He) * 4, S * d.Hm, 0, 0, lengths, t);
+      }
+      if (layer === d.Le - 1) {
+        // m̄[b, dir·He : (dir+1)·He] = final state (→h at S, ←h at 1)
+        const hv = arena.f32(h, B * d.He), mv = arena.f32(mbar, B * d.Hm);
+        for (let b = 0; b < B; b++) mv.set(hv.subarray(b * d.He, (b + 1) * d.He), b * d.Hm + dir * d.He);
+      }
+    }
+    inp = out;
+    inSize = d.Hm;
+  }
+  const mem = out;
+
+  // h0 = tanh(m̄·bridgeᵀ + b): [B, Ld·Hd]
+  const LH = d.Ld * d.Hd;
+  const h0 = arena.allocF32(B * LH);
+  k.gemm_nt(B, LH, d.Hm, mbar, d.Hm, model.ptr("bridge.weight"), d.Hm, h0, LH, model.ptr("bridge.bias"), 0);
+  k.tanh_forward(B, LH, h0, LH);
+
+  let keys = 0;
+  switch (model.config.attention) {
+    case "dot":
+      keys = mem;
+      break;
+    case "general":
+      // keys_j = attn.weight · M_j: [B, S, Hd]
+      keys = arena.allocF32(N * d.Hd);
+      k.gemm_nt(N, d.Hd, d.Hm, mem, d.Hm, model.ptr("attn.weight"), d.Hm, keys, d.Hd, 0, 0);
+      break;
+    case "additive":
+      // keys_j = attn.key · M_j + key.bias: [B, S, A]
+      keys = arena.allocF32(N * d.A);
+      k.gemm_nt(N, d.A, d.Hm, mem, d.Hm, model.ptr("attn.key.weight"), d.Hm, keys, d.A, model.ptr("attn.key.bias"), 0);
+      break;
+    case "none":
+      break;
+  }
+  return { B, S, lengths, lengthsHost, mem, keys, mbar, h0 };
+}
