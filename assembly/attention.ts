@@ -160,3 +160,141 @@ export function attention_additive_forward(
     context(ar, ms, L, Dm, ctx + <usize>r * (<usize>ldctx << 2));
   }
 }
+
+// ---- backward ------------------------------------------------------------------
+// Both backward kernels take the forward's α (alpha, [B, S]) and ∂L/∂ctx and
+// recompute dα_j = dctx·M_j instead of caching it (no scratch memory):
+//
+//   ctx = Σ_j α_j M_j      →  dα_j = dctx·M_j,  dM_j += α_j dctx
+//   α = softmax(score)     →  ds_j = α_j (dα_j − Σ_i α_i dα_i)
+//
+// Every gradient output accumulates (+=), so rows that share a sentence
+// (rowsrc), and dot attention whose keys are the memory (dkeys = dmem), sum
+// their contributions. Positions j ≥ lengths[s] contribute nothing.
+
+/** y[0..n) += a · x[0..n) */
+// @ts-ignore: decorator
+@inline function axpy(y: usize, a: f32, x: usize, n: i32): void {
+  const n4 = n & ~(LANES - 1);
+  const av = f32x4.splat(a);
+  let k = 0;
+  for (; k < n4; k += LANES) v128.store(at(y, k), madd(av, v128.load(at(x, k)), v128.load(at(y, k))));
+  for (; k < n; k++) store<f32>(at(y, k), a * load<f32>(at(x, k)) + load<f32>(at(y, k)));
+}
+
+/** Σ_{j<L} α_j (dctx·M_j), the softmax backward's shift. */
+// @ts-ignore: decorator
+@inline function alpha_dot_dalpha(alpha: usize, mem: usize, L: i32, Dm: i32, dctx: usize): f32 {
+  let c: f32 = 0;
+  const sm = <usize>Dm << 2;
+  for (let j = 0; j < L; j++) c += load<f32>(at(alpha, j)) * dot(dctx, mem + <usize>j * sm, Dm);
+  return c;
+}
+
+/**
+ * Backward of attention_dot_forward.
+ *
+ *   q: [B, Dk] stride ldq; keys: [Bs, S, Dk]; mem: [Bs, S, Dm]; alpha: [B, S] (forward's α)
+ *   dctx:  [B, Dm] stride lddctx, in: ∂L/∂ctx
+ *   dq:    [B, Dk] stride lddq, accumulate: += Σ_j ds_j keys_j
+ *   dkeys: [Bs, S, Dk], accumulate: dkeys_j += ds_j q
+ *   dmem:  [Bs, S, Dm], accumulate: dmem_j += α_j dctx (may equal dkeys when keys = mem)
+ *
+ * Differentiates (attention_dot_forward):
+ *   score_j = q · keys_j;  α = softmax(score);  ctx = Σ_j α_j M_j
+ */
+export function attention_dot_backward(
+  B: i32, S: i32, Dk: i32, Dm: i32,
+  q: usize, ldq: i32,
+  keys: usize, mem: usize,
+  lengths: usize, rowsrc: usize,
+  alpha: usize,
+  dctx: usize, lddctx: i32,
+  dq: usize, lddq: i32,
+  dkeys: usize, dmem: usize,
+): void {
+  const sk = <usize>Dk << 2, sm = <usize>Dm << 2;
+  for (let r = 0; r < B; r++) {
+    const s = row_sentence(rowsrc, r);
+    const L = min(S, load<i32>(lengths + (<usize>s << 2)));
+    if (L <= 0) continue;
+    const qr = q + <usize>r * (<usize>ldq << 2);
+    const dqr = dq + <usize>r * (<usize>lddq << 2);
+    const dcr = dctx + <usize>r * (<usize>lddctx << 2);
+    const ar = alpha + <usize>r * (<usize>S << 2);
+    const base_k = <usize>s * <usize>S * sk, base_m = <usize>s * <usize>S * sm;
+    const c = alpha_dot_dalpha(ar, mem + base_m, L, Dm, dcr);
+    for (let j = 0; j < L; j++) {
+      const a = load<f32>(at(ar, j));
+      const mj = mem + base_m + <usize>j * sm;
+      const ds = a * (dot(dcr, mj, Dm) - c);
+      axpy(dqr, ds, keys + base_k + <usize>j * sk, Dk);
+      axpy(dkeys + base_k + <usize>j * sk, ds, qr, Dk);
+      axpy(dmem + base_m + <usize>j * sm, a, dcr, Dm);
+    }
+  }
+}
+
+/**
+ * Backward of attention_additive_forward.
+ *
+ *   qp: [B, A] stride ldq; keys: [Bs, S, A]; v: [A]; mem: [Bs, S, Dm]; alpha: [B, S]
+ *   dctx: [B, Dm] stride lddctx, in
+ *   dqp:   [B, A] stride lddqp, accumulate: += Σ_j dpre_j
+ *   dkeys: [Bs, S, A], accumulate: dkeys_j += dpre_j
+ *   dv:    [A], accumulate: += Σ_r Σ_j ds_j u_j
+ *   dmem:  [Bs, S, Dm], accumulate: dmem_j += α_j dctx
+ * with u_j = tanh(qp + keys_j) recomputed and dpre_j = ds_j · v ⊙ (1 − u_j²).
+ *
+ * Differentiates (attention_additive_forward):
+ *   score_j = v · tanh(qp + keys_j);  α = softmax(score);  ctx = Σ_j α_j M_j
+ */
+export function attention_additive_backward(
+  B: i32, S: i32, A: i32, Dm: i32,
+  qp: usize, ldq: i32,
+  keys: usize, v: usize, mem: usize,
+  lengths: usize, rowsrc: usize,
+  alpha: usize,
+  dctx: usize, lddctx: i32,
+  dqp: usize, lddqp: i32,
+  dkeys: usize, dv: usize, dmem: usize,
+): void {
+  const A4 = A & ~(LANES - 1);
+  const sk = <usize>A << 2, sm = <usize>Dm << 2;
+  const one = f32x4.splat(1.0);
+  for (let r = 0; r < B; r++) {
+    const s = row_sentence(rowsrc, r);
+    const L = min(S, load<i32>(lengths + (<usize>s << 2)));
+    if (L <= 0) continue;
+    const qr = qp + <usize>r * (<usize>ldq << 2);
+    const dqr = dqp + <usize>r * (<usize>lddqp << 2);
+    const dcr = dctx + <usize>r * (<usize>lddctx << 2);
+    const ar = alpha + <usize>r * (<usize>S << 2);
+    const base_k = <usize>s * <usize>S * sk, base_m = <usize>s * <usize>S * sm;
+    const c = alpha_dot_dalpha(ar, mem + base_m, L, Dm, dcr);
+    for (let j = 0; j < L; j++) {
+      const a = load<f32>(at(ar, j));
+      const mj = mem + base_m + <usize>j * sm;
+      const ds = a * (dot(dcr, mj, Dm) - c);
+      axpy(dmem + base_m + <usize>j * sm, a, dcr, Dm);
+      const kj = keys + base_k + <usize>j * sk, dkj = dkeys + base_k + <usize>j * sk;
+      const dsv = f32x4.splat(ds);
+      let k = 0;
+      for (; k < A4; k += LANES) {
+        const o = <usize>k << 2;
+        const u = tanh4(f32x4.add(v128.load(qr + o), v128.load(kj + o)));
+        v128.store(dv + o, madd(dsv, u, v128.load(dv + o)));
+        const dpre = f32x4.mul(f32x4.mul(dsv, v128.load(v + o)), f32x4.sub(one, f32x4.mul(u, u)));
+        v128.store(dqr + o, f32x4.add(v128.load(dqr + o), dpre));
+        v128.store(dkj + o, f32x4.add(v128.load(dkj + o), dpre));
+      }
+      for (; k < A; k++) {
+        const u = tanh1(load<f32>(at(qr, k)) + load<f32>(at(kj, k)));
+        store<f32>(at(dv, k), ds * u + load<f32>(at(dv, k)));
+        const dpre = ds * load<f32>(at(v, k)) * (1 - u * u);
+        store<f32>(at(dqr, k), load<f32>(at(dqr, k)) + dpre);
+        store<f32>(at(dkj, k), load<f32>(at(dkj, k)) + dpre);
+      }
+    }
+  }
+}

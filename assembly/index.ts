@@ -1,10 +1,15 @@
 // The kernel module: every export takes byte offsets into the host's memory
 // ("env" "memory") and sizes; nothing allocates. See docs/kernels.md.
 export { gemm_nt, gemm_nn, gemm_tn } from "./gemm";
-export { lstm_cell_forward } from "./lstm";
-export { attention_dot_forward, attention_additive_forward } from "./attention";
-export { log_softmax_forward } from "./softmax";
-export { gather_rows, tanh_forward, add_forward } from "./rows";
+export { lstm_cell_forward, lstm_cell_backward } from "./lstm";
+export {
+  attention_dot_forward, attention_additive_forward, attention_dot_backward, attention_additive_backward,
+} from "./attention";
+export { log_softmax_forward, log_softmax_xent_backward } from "./softmax";
+export { gather_rows, tanh_forward, add_forward, embedding_backward, tanh_backward, sum_rows } from "./rows";
+export { dropout_forward, mul_forward } from "./dropout";
+export { sgd_update, adam_update, sum_squares, scale_forward, nonfinite_count } from "./optim";
+export { copy_rows, add_rows } from "./copy";
 
 /**
  * First byte the host may use: the compiler places static data (e.g. the

@@ -24,13 +24,72 @@ export interface Kernels {
   tanh_forward(R: number, D: number, x: Ptr, ldx: number): void;
   /** y[:n] = a[:n] + b[:n] */
   add_forward(n: number, a: Ptr, b: Ptr, y: Ptr): void;
+  /** y[r,:D] = x[r,:D] (strided rows, no overlap) */
+  copy_rows(R: number, D: number, x: Ptr, ldx: number, y: Ptr, ldy: number): void;
+  /** y[r,:D] += x[r,:D] */
+  add_rows(R: number, D: number, x: Ptr, ldx: number, y: Ptr, ldy: number): void;
+  // ---- training: backward kernels (each beside its forward in assembly/) ----
+  /**
+   * Backward of one lstm_cell_forward step. gates: the forward's activations i,f,g,o [B,4H] (stride ldg);
+   * cprev: c_{t-1} rows (stride ldcp; 0 = zeros); cnew: c_t rows (stride ldcn). dh [B,H] contiguous: ∂L/∂h_t in,
+   * 0 on return for active rows. dc [B,H] contiguous: ∂L/∂c_t in, ∂L/∂c_{t-1} out. dgates [B,4H] (stride lddg,
+   * may alias gates exactly) ← ∂L/∂z. Rows with lengths[b] ≤ t (lengths ≠ 0): dgates row 0, dh/dc unchanged.
+   * Then gemm_nn(B, H, 4H, dgates, lddg, W_hh, H, dh, H, 0, 1) forms ∂L/∂h_{t-1}.
+   */
+  lstm_cell_backward(B: number, H: number, gates: Ptr, ldg: number, cprev: Ptr, ldcp: number, cnew: Ptr, ldcn: number, dh: Ptr, dc: Ptr, dgates: Ptr, lddg: number, lengths: Ptr, t: number): void;
+  /**
+   * Backward of attention_dot_forward from ∂L/∂ctx (dctx [B,Dm], stride lddctx) and the forward's alpha [B,S].
+   * Accumulates (+=): dq [B,Dk] (stride lddq), dkeys [Bs,S,Dk], dmem [Bs,S,Dm]; dkeys may equal dmem (keys = mem).
+   */
+  attention_dot_backward(B: number, S: number, Dk: number, Dm: number, q: Ptr, ldq: number, keys: Ptr, mem: Ptr, lengths: Ptr, rowsrc: Ptr, alpha: Ptr, dctx: Ptr, lddctx: number, dq: Ptr, lddq: number, dkeys: Ptr, dmem: Ptr): void;
+  /**
+   * Backward of attention_additive_forward (u = tanh(qp + keys_j) recomputed). Accumulates (+=):
+   * dqp [B,A] (stride lddqp), dkeys [Bs,S,A], dv [A], dmem [Bs,S,Dm].
+   */
+  attention_additive_backward(B: number, S: number, A: number, Dm: number, qp: Ptr, ldq: number, keys: Ptr, v: Ptr, mem: Ptr, lengths: Ptr, rowsrc: Ptr, alpha: Ptr, dctx: Ptr, lddctx: number, dqp: Ptr, lddqp: number, dkeys: Ptr, dv: Ptr, dmem: Ptr): void;
+  /**
+   * Label-smoothed cross-entropy on log_softmax output rows logp [R,V] (stride ldl), targets i32[R] (0 = pad: row
+   * skipped, dlogits row 0). q = (1−ε)·onehot(y) + ε/V (PyTorch label_smoothing). Writes dlogits [R,V] (stride ldd,
+   * may alias logp) = scale·(exp(logp) − q); returns Σ over non-pad rows of −Σ_v q_v logp_v (unscaled, f64).
+   */
+  log_softmax_xent_backward(R: number, V: number, logp: Ptr, ldl: number, targets: Ptr, eps: number, scale: number, dlogits: Ptr, ldd: number): number;
+  /** dtable[ids[n],:E] += dx[n,:E] (scatter-add, ids may repeat; dtable contiguous [V,E]) */
+  embedding_backward(N: number, E: number, dx: Ptr, ldx: number, ids: Ptr, dtable: Ptr): void;
+  /** dy[r,:D] ← dy ⊙ (1 − y²), y = tanh_forward output (strides ldy, lddy) */
+  tanh_backward(R: number, D: number, y: Ptr, ldy: number, dy: Ptr, lddy: number): void;
+  /** out[j] = β·out[j] + Σ_r x[r,j] for j < N (bias gradients; β = 0 ignores out's old contents) */
+  sum_rows(R: number, N: number, x: Ptr, ldx: number, out: Ptr, beta: number): void;
+  /**
+   * Inverted dropout in place: mask[i] = u(seed, offset+i) ≥ p ? 1/(1−p) : 0, x[i] ← x[i]·mask[i], with
+   * u(s, i) = (XXH32(le32(i), s) >>> 8)·2⁻²⁴ (stateless; seed and offset are u32, offset + i wraps mod 2³²).
+   */
+  dropout_forward(n: number, x: Ptr, mask: Ptr, p: number, seed: number, offset: number): void;
+  /** y[:n] = a[:n] ⊙ b[:n] (dropout backward: dx = dy ⊙ mask; y may alias a or b) */
+  mul_forward(n: number, a: Ptr, b: Ptr, y: Ptr): void;
+  // ---- training: optimizer ----
+  /** p[:n] −= lr·g[:n] */
+  sgd_update(n: number, p: Ptr, g: Ptr, lr: number): void;
+  /**
+   * torch.optim.Adam step (no weight decay): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+   * p −= (lr/bc1)·m / (√v/√bc2 + eps), with bc1 = 1 − β1^t, bc2 = 1 − β2^t from the host (t = 1, 2, …).
+   */
+  adam_update(n: number, p: Ptr, g: Ptr, m: Ptr, v: Ptr, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number): void;
+  /** Σ x[i]² over [:n], accumulated in f64 (global gradient-norm clipping) */
+  sum_squares(n: number, x: Ptr): number;
+  /** x[:n] ← s·x[:n] */
+  scale_forward(n: number, x: Ptr, s: number): void;
+  /** Number of NaN/±Inf in x[:n] */
+  nonfinite_count(n: number, x: Ptr): number;
   /** First byte the host may allocate (static data lives below). */
   heap_base(): number;
 }
 
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "gemm_nt", "gemm_nn", "gemm_tn", "lstm_cell_forward", "attention_dot_forward",
-  "attention_additive_forward", "log_softmax_forward", "gather_rows", "tanh_forward", "add_forward", "heap_base",
+  "attention_additive_forward", "log_softmax_forward", "gather_rows", "tanh_forward", "add_forward", "heap_base", "copy_rows", "add_rows",
+  "lstm_cell_backward", "attention_dot_backward", "attention_additive_backward", "log_softmax_xent_backward",
+  "embedding_backward", "tanh_backward", "sum_rows", "dropout_forward", "mul_forward",
+  "sgd_update", "adam_update", "sum_squares", "scale_forward", "nonfinite_count",
 ];
 
 export type Variant = "simd" | "relaxed";
