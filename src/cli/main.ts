@@ -7,6 +7,7 @@ import { helpText, parseArgs, UsageError, type CommandSpec, type Values } from "
 import { infoSpec, runInfo } from "./info.js";
 import { runScore, scoreSpec } from "./score.js";
 import { runTranslate, translateSpec } from "./translate.js";
+import { runTrain, trainSpec } from "./train.js";
 
 interface Command {
   spec: CommandSpec;
@@ -16,6 +17,7 @@ interface Command {
 const COMMANDS: Command[] = [
   { spec: translateSpec, run: runTranslate },
   { spec: scoreSpec, run: runScore },
+  { spec: trainSpec, run: runTrain },
   { spec: infoSpec, run: runInfo },
 ];
 

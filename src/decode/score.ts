@@ -23,6 +23,8 @@ export interface ScoreOptions {
   batchSentences?: number;
   /** source+target tokens per batch (default 8192) */
   batchTokens?: number;
+  /** keep attention matrices (default true) */
+  attention?: boolean;
 }
 
 /** Scores each pair; the result order follows the input. Ids are validated first. */
@@ -35,7 +37,7 @@ export function scoreIds(model: Model, pairs: PairIds[], options: ScoreOptions =
   const results: ScoreResult[] = new Array(pairs.length);
   const lens = pairs.map((p) => p.src.length + p.tgt.length);
   const arena = model.engine.arena;
-  const withAttn = model.config.attention !== "none";
+  const withAttn = model.config.attention !== "none" && options.attention !== false;
   for (const batch of lengthBatches(lens, options.batchSentences ?? 64, options.batchTokens ?? 8192)) {
     const mark = arena.mark();
     try {

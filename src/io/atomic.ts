@@ -20,6 +20,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   } catch (e) {
     if (fh) await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
-    throw new S2SError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "no space left on the device" : code ?? (e as Error).message;
+    throw new S2SError(`cannot write ${path}: ${why}`);
   }
 }

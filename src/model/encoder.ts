@@ -19,13 +19,44 @@ export interface EncoderOutput {
   mbar: number;
   /** decoder initial hidden state of every layer: [B, Ld·Hd] = tanh(bridge(m̄)) */
   h0: number;
+  /** ids [B, S] (i32, PAD-padded) */
+  ids: number;
+  /** what backward needs, when encode() ran in training mode */
+  cache: EncoderCache | null;
+}
+
+/** Training mode: dropout p and the seeded mask stream (see Dropout). */
+export interface Dropout {
+  p: number;
+  /**
+   * Applies dropout to n values at x in place and returns the mask ptr (0 when
+   * p = 0): into `mask` when given, else a new allocation.
+   */
+  apply(x: number, n: number, mask?: number): number;
+}
+
+export interface EncoderLayerCache {
+  /** layer input [B, S, In] (after dropout), and its size */
+  inp: number;
+  inSize: number;
+  /** dropout mask of the input (0 = none) */
+  mask: number;
+  /** layer output [B, S, Hm] */
+  out: number;
+  /** per direction: gate activations [B, S, 4He] and cell states c_t [B, S, He] */
+  gates: number[];
+  cells: number[];
+}
+
+export interface EncoderCache {
+  layers: EncoderLayerCache[];
 }
 
 /**
  * Runs the encoder over `srcs` (ids already validated). Allocates its outputs
  * in the arena: the caller brackets the call with arena.mark()/release().
  */
-export function encode(model: Model, srcs: ArrayLike<number>[]): EncoderOutput {
+export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout | null = null): EncoderOutput {
   const { arena, kernels: k } = model.engine;
   const d = model.dims;
   const B = srcs.length;
@@ -48,15 +79,34 @@ export function encode(model: Model, srcs: ArrayLike<number>[]): EncoderOutput {
   k.gather_rows(N, d.E, model.ptr("src_embed.weight"), d.E, idsPtr, x, d.E);
 
   const G = 4 * d.He;
-  const xproj = arena.allocF32(N * G); // [B, S, 4He]: input projections, then per-step gates
+  // [B, S, 4He]: input projections, then per-step gates (one per layer and direction when training)
+  let xproj = train ? 0 : arena.allocF32(N * G);
   const h = arena.allocF32(B * d.He), c = arena.allocF32(B * d.He);
   const mbar = arena.allocF32(B * d.Hm);
+  const cache: EncoderCache | null = train ? { layers: [] } : null;
   let inp = x, inSize = d.E;
   let out = 0;
   for (let layer = 0; layer < d.Le; layer++) {
+    let mask = 0;
+    if (train && train.p > 0) {
+      // dropout on the embeddings and between stacked layers, into a copy (backward needs the undropped outputs)
+      const dropped = arena.allocF32(N * inSize);
+      k.copy_rows(N, inSize, inp, inSize, dropped, inSize);
+      mask = train.apply(dropped, N * inSize);
+      inp = dropped;
+    }
     out = arena.allocF32(N * d.Hm); // [B, S, Hm] = [→h ; ←h]
+    const lc: EncoderLayerCache = { inp, inSize, mask, out, gates: [], cells: [] };
+    cache?.layers.push(lc);
     for (let dir = 0; dir < d.D; dir++) {
       const w = model.lstm("encoder", layer, dir === 1);
+      let cells = 0;
+      if (cache) {
+        xproj = arena.allocF32(N * G);
+        cells = arena.allocF32(N * d.He);
+        lc.gates.push(xproj);
+        lc.cells.push(cells);
+      }
       // xproj = inp·W_ihᵀ + (b_ih + b_hh) for all positions at once
       k.gemm_nt(N, G, inSize, inp, inSize, w.wih, inSize, xproj, G, w.bias, 0);
       arena.f32(h, B * d.He).fill(0);
@@ -67,12 +117,12 @@ export function encode(model: Model, srcs: ArrayLike<number>[]): EncoderOutput {
         // gates += h·W_hhᵀ
         k.gemm_nt(B, G, d.He, h, d.He, w.whh, d.He, gates, S * G, 0, 1);
         // rows with t ≥ length keep h = c = 0 (reverse) or their last state (forward)
-        k.lstm_cell_forward(B, d.He, gates, S * G, h, c, out + (t * d.Hm + dir * d.He) * 4, S * d.Hm, 0, 0, lengths, t);
+        k.lstm_cell_forward(B, d.He, gates, S * G, h, c, out + (t * d.Hm + dir * d.He) * 4, S * d.Hm,
+          cells ? cells + t * d.He * 4 : 0, S * d.He, lengths, t);
       }
       if (layer === d.Le - 1) {
         // m̄[b, dir·He : (dir+1)·He] = final state (→h at S, ←h at 1)
-        const hv = arena.f32(h, B * d.He), mv = arena.f32(mbar, B * d.Hm);
-        for (let b = 0; b < B; b++) mv.set(hv.subarray(b * d.He, (b + 1) * d.He), b * d.Hm + dir * d.He);
+        k.copy_rows(B, d.He, h, d.He, mbar + dir * d.He * 4, d.Hm);
       }
     }
     inp = out;
@@ -104,5 +154,5 @@ export function encode(model: Model, srcs: ArrayLike<number>[]): EncoderOutput {
     case "none":
       break;
   }
-  return { B, S, lengths, lengthsHost, mem, keys, mbar, h0 };
+  return { B, S, lengths, lengthsHost, mem, keys, mbar, h0, ids: idsPtr, cache };
 }

@@ -1,0 +1,163 @@
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { S2SError } from "../errors.js";
+import { checkIds } from "../decode/ids.js";
+import type { PairIds } from "../decode/score.js";
+import { loadEngine } from "../engine/load-node.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { parseConfig } from "../model/config.js";
+import { Model } from "../model/model.js";
+import { initialize } from "../train/init.js";
+import { Progress } from "../train/progress.js";
+import { DEFAULT_TRAIN, Trainer, type Schedule, type TrainConfig } from "../train/trainer.js";
+import type { CommandSpec, Values } from "./args.js";
+import { WASM_OPT } from "./common.js";
+import { describeErrno, parseJsonLine, readFileChecked } from "./io.js";
+
+export const trainSpec: CommandSpec = {
+  name: "train",
+  summary: "Train a model on token-id pairs (from --init or a fresh --config).",
+  usage: "s2s train (--init M.safetensors | --config C.json) --train-ids FILE [--valid-ids FILE] --out OUT.safetensors [options]",
+  description:
+    'FILE holds JSON lines {"src":[ids],"tgt":[ids]} (each ending with EOS = 3). OUT receives the best model by\n' +
+    "validation loss (the last one without --valid-ids); OUT's checkpoint (model + optimizer + loop state) is\n" +
+    "written beside it as NAME.ckpt.safetensors after every epoch, every --checkpoint-every steps and on Ctrl-C;\n" +
+    "--resume continues from it and ends with exactly the weights of an uninterrupted run.",
+  options: [
+    { name: "init", type: "string", arg: "FILE", help: "start from this model" },
+    { name: "config", type: "string", arg: "FILE", help: "start from a fresh random model with this config (JSON, MODEL.md keys)" },
+    { name: "init-scheme", type: "string", choices: ["uniform", "pytorch"], default: "uniform", help: "initialisation of a fresh model" },
+    { name: "init-range", type: "number", min: 0, default: 0.1, help: "range r of uniform ±r initialisation" },
+    { name: "train-ids", type: "string", arg: "FILE", required: true, help: "training pairs (JSON lines)" },
+    { name: "valid-ids", type: "string", arg: "FILE", help: "validation pairs (JSON lines), evaluated after each epoch" },
+    { name: "out", type: "string", arg: "FILE", required: true, help: "where to write the trained model" },
+    { name: "optimizer", type: "string", choices: ["sgd", "adam"], default: "adam", help: "optimizer" },
+    { name: "lr", type: "number", min: 0, help: "learning rate [default: 0.001 for adam, 1 for sgd]" },
+    { name: "steps", type: "int", min: 0, help: "stop after N updates" },
+    { name: "epochs", type: "int", min: 1, help: "stop after N epochs [default: 10 unless --steps]" },
+    { name: "batch-sentences", type: "int", min: 1, help: "sentences per batch [default: 32]" },
+    { name: "batch-tokens", type: "int", min: 1, help: "padded tokens per batch (instead of --batch-sentences)" },
+    { name: "no-shuffle", type: "boolean", help: "batches of consecutive pairs in file order, same every epoch" },
+    { name: "dropout", type: "number", min: 0, max: 0.99, default: 0, help: "dropout probability" },
+    { name: "label-smoothing", type: "number", min: 0, max: 1, default: 0, help: "label smoothing ε" },
+    { name: "clip", type: "number", min: 0, default: 5, help: "clip the global gradient norm (0 = off)" },
+    { name: "seed", type: "int", default: 1, help: "seed of shuffling, dropout and initialisation" },
+    { name: "schedule", type: "string", choices: ["constant", "plateau", "rsqrt"], default: "constant", help: "learning-rate schedule" },
+    { name: "warmup", type: "int", min: 1, default: 4000, help: "warm-up steps of --schedule rsqrt" },
+    { name: "decay", type: "number", min: 0, max: 1, default: 0.5, help: "learning-rate factor of --schedule plateau" },
+    { name: "patience", type: "int", min: 0, default: 0, help: "early stopping after N epochs without validation improvement (0 = off)" },
+    { name: "checkpoint-every", type: "int", min: 0, default: 0, help: "also write the checkpoint every N steps" },
+    { name: "resume", type: "boolean", help: "continue from OUT's checkpoint" },
+    { name: "quiet", type: "boolean", help: "no progress output" },
+    WASM_OPT,
+  ],
+};
+
+/** Fails before any work when OUT's directory does not exist or is not a directory. */
+async function checkWritableDir(out: string): Promise<void> {
+  const dir = dirname(out);
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (e) {
+    throw new S2SError(`cannot write ${out}: directory ${dir}: ${describeErrno(e)}`);
+  }
+  if (!st.isDirectory()) throw new S2SError(`cannot write ${out}: ${dir} is not a directory`);
+}
+
+/** OUT.safetensors → OUT.ckpt.safetensors */
+export function checkpointPath(out: string): string {
+  return out.endsWith(".safetensors") ? out.slice(0, -".safetensors".length) + ".ckpt.safetensors" : out + ".ckpt";
+}
+
+export async function readPairsIds(path: string, Vs: number, Vt: number): Promise<PairIds[]> {
+  const text = new TextDecoder().decode(await readFileChecked(path, "data file"));
+  const pairs: PairIds[] = [];
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  lines.forEach((line, i) => {
+    const where = `${path}:${i + 1}`;
+    try {
+      const o = parseJsonLine(line, i + 1);
+      pairs.push({ src: checkIds(o.src, Vs, "src"), tgt: checkIds(o.tgt, Vt, "tgt") });
+    } catch (e) {
+      if (e instanceof S2SError) throw new S2SError(`${where}: ${e.message.replace(/^line \d+: /, "")}`);
+      throw e;
+    }
+  });
+  return pairs;
+}
+
+export async function runTrain(v: Values): Promise<void> {
+  if (!v.init === !v.config) throw new S2SError("train: give exactly one of --init MODEL or --config CONFIG.json");
+  if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new S2SError("train: give --batch-sentences or --batch-tokens, not both");
+  const engine = await loadEngine({ variant: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined });
+  let model: Model;
+  if (v.init) {
+    model = Model.fromBytes(engine, await readFileChecked(v.init as string, "model"), v.init as string);
+  } else {
+    const text = new TextDecoder().decode(await readFileChecked(v.config as string, "config"));
+    model = Model.create(engine, parseConfig(text, v.config as string));
+    initialize(model, v["init-scheme"] === "pytorch" ? { kind: "pytorch" } : { kind: "uniform", range: v["init-range"] as number }, v.seed as number);
+  }
+  const d = model.dims;
+  const train = await readPairsIds(v["train-ids"] as string, d.Vs, d.Vt);
+  if (train.length === 0) throw new S2SError(`${v["train-ids"]}: no training pairs`);
+  const valid = v["valid-ids"] ? await readPairsIds(v["valid-ids"] as string, d.Vs, d.Vt) : null;
+  const optimizer = v.optimizer as "sgd" | "adam";
+  const cfg: TrainConfig = {
+    ...DEFAULT_TRAIN,
+    optimizer,
+    lr: (v.lr as number | undefined) ?? (optimizer === "sgd" ? 1 : 1e-3),
+    steps: v.steps as number | undefined,
+    epochs: v.epochs as number | undefined,
+    batchSentences: v["batch-tokens"] === undefined ? ((v["batch-sentences"] as number | undefined) ?? 32) : undefined,
+    batchTokens: v["batch-tokens"] as number | undefined,
+    shuffle: !v["no-shuffle"],
+    dropout: v.dropout as number,
+    labelSmoothing: v["label-smoothing"] as number,
+    clip: v.clip as number,
+    seed: v.seed as number,
+    schedule: v.schedule as Schedule,
+    warmup: v.warmup as number,
+    decay: v.decay as number,
+    patience: v.patience as number,
+    checkpointEvery: v["checkpoint-every"] as number,
+  };
+  const out = v.out as string;
+  const ckpt = checkpointPath(out);
+  await checkWritableDir(out);
+  const trainer = new Trainer(model, train, valid, cfg);
+  const progress = new Progress(process.stderr, 5000, Boolean(v.quiet));
+  if (v.resume) {
+    trainer.restore(await readFileChecked(ckpt, "checkpoint"), ckpt);
+    progress.log(`resuming from ${ckpt} at epoch ${trainer.state.epoch}, step ${trainer.state.step}`);
+  }
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress.log("interrupt: saving a checkpoint (press Ctrl-C again to quit at once)");
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  try {
+    const r = await trainer.run({
+      progress,
+      interrupted: () => interrupted,
+      saveBest: (m) => writeFileAtomic(out, m.toBytes()),
+      saveCheckpoint: (bytes) => writeFileAtomic(ckpt, bytes),
+    });
+    if (r.interrupted) {
+      progress.log(`stopped at step ${r.state.step}: checkpoint ${ckpt}; continue with --resume`);
+      process.exitCode = 130;
+      return;
+    }
+    const best = r.state.bestValid;
+    progress.log(`wrote ${out}${best !== null ? ` (best validation loss ${best.toFixed(4)})` : ""}; checkpoint ${ckpt}` +
+      (r.state.skippedSteps ? `; ${r.state.skippedSteps} steps skipped for NaN/Inf` : ""));
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  }
+}
