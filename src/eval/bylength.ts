@@ -1,0 +1,143 @@
+/**
+ * Corpus BLEU broken down by source sentence length (the classic "BLEU vs.
+ * sentence length" plot of Cho et al. 2014 / Bahdanau et al. 2015).
+ *
+ * Each segment goes into the bucket of its source length in words; BLEU is
+ * then corpus BLEU (sacreBLEU semantics, see bleu.ts) over the segments of
+ * each bucket, so a bucket's score is not the mean of sentence scores.
+ */
+
+import { bleuCorpusStats, bleuFromStats, formatBleu, sumBleuStats, type BleuOptions, type BleuScore } from './bleu.js';
+import { pyFormatFixed, pySplit } from './pystr.js';
+
+/** Default upper bucket edges: 1-10, 11-20, 21-30, 31-40, 41-50, 51+. */
+export const DEFAULT_LENGTH_EDGES: readonly number[] = [10, 20, 30, 40, 50];
+
+/** One bucket of {@link bleuByLength}. */
+export interface LengthBucketRow {
+  /** Human label, e.g. `1-10`, `51+`, or `all` for the total row. */
+  label: string;
+  /** Smallest source length in the bucket (inclusive). */
+  min: number;
+  /** Largest source length in the bucket (inclusive); Infinity for the last bucket. */
+  max: number;
+  /** Number of segments in the bucket. */
+  sentences: number;
+  /** Corpus BLEU of the bucket's segments, or null for an empty bucket. */
+  bleu: BleuScore | null;
+}
+
+/** Result of {@link bleuByLength}: one row per bucket, plus the whole corpus. */
+export interface BleuByLength {
+  rows: LengthBucketRow[];
+  total: LengthBucketRow;
+}
+
+/** Input of {@link bleuByLength}. */
+export interface BleuByLengthInput {
+  /**
+   * Source sentences or their lengths: a number is taken as the length in
+   * words; a string is split on whitespace and its tokens are counted.
+   */
+  sources: readonly (string | number)[];
+  hypotheses: readonly string[];
+  /** Reference streams, as for corpusBleu: one array per reference set. */
+  references: readonly (readonly string[])[];
+  /**
+   * Strictly increasing positive integer upper edges; buckets are
+   * `1..e0`, `e0+1..e1`, ..., `e_last+1..` (default 10, 20, 30, 40, 50).
+   */
+  edges?: readonly number[];
+  /** BLEU options (sacreBLEU defaults). */
+  bleu?: BleuOptions;
+}
+
+/**
+ * Corpus BLEU per source-length bucket. Sources of length 0 (empty strings)
+ * are counted in the first bucket (its label still says `1-...`). Throws if
+ * `sources`, `hypotheses` and the reference streams differ in length, if a
+ * numeric length is not a non-negative integer, or if the edges are not
+ * strictly increasing positive integers. Empty buckets get `bleu: null`.
+ */
+export function bleuByLength(input: BleuByLengthInput): BleuByLength {
+  const edges = input.edges ?? DEFAULT_LENGTH_EDGES;
+  edges.forEach((e, i) => {
+    if (!Number.isInteger(e) || e < 1 || (i > 0 && e <= edges[i - 1]!)) {
+      throw new RangeError(`bleuByLength: edges must be strictly increasing positive integers, got [${edges.join(', ')}]`);
+    }
+  });
+  const { sources, hypotheses, references } = input;
+  if (sources.length !== hypotheses.length) {
+    throw new Error(`bleuByLength: ${sources.length} sources but ${hypotheses.length} hypotheses`);
+  }
+  const lengths = sources.map((s, i) => {
+    if (typeof s === 'number') {
+      if (!Number.isInteger(s) || s < 0) throw new RangeError(`bleuByLength: source length ${i + 1} is not a non-negative integer: ${s}`);
+      return s;
+    }
+    return pySplit(s).length;
+  });
+  const stats = bleuCorpusStats(hypotheses, references, input.bleu);
+  const order = input.bleu?.maxNgramOrder ?? 4;
+
+  const bounds: { min: number; max: number; label: string }[] = [];
+  let lo = 1;
+  for (const e of edges) {
+    bounds.push({ min: lo, max: e, label: `${lo}-${e}` });
+    lo = e + 1;
+  }
+  bounds.push({ min: lo, max: Infinity, label: `${lo}+` });
+
+  const members: number[][] = bounds.map(() => []);
+  lengths.forEach((len, i) => {
+    let b = bounds.findIndex((bd) => len <= bd.max);
+    if (b < 0) b = bounds.length - 1;
+    members[b]!.push(i);
+  });
+
+  const rows: LengthBucketRow[] = bounds.map((bd, b) => {
+    const idx = members[b]!;
+    return {
+      label: bd.label,
+      min: bd.min,
+      max: bd.max,
+      sentences: idx.length,
+      bleu: idx.length === 0 ? null : bleuFromStats(sumBleuStats(idx.map((i) => stats[i]!), order), input.bleu),
+    };
+  });
+  const total: LengthBucketRow = {
+    label: 'all',
+    min: 0,
+    max: Infinity,
+    sentences: hypotheses.length,
+    bleu: hypotheses.length === 0 ? null : bleuFromStats(sumBleuStats(stats, order), input.bleu),
+  };
+  return { rows, total };
+}
+
+/**
+ * Plain-text table of a {@link bleuByLength} result: one line per bucket and
+ * a final `all` line, columns `src words`, `sents`, `BLEU` (2 decimals, `-`
+ * for an empty bucket), `BP`, `hyp/ref` (lengths). Lines end with `\n`.
+ */
+export function formatBleuByLength(result: BleuByLength): string {
+  const header = ['src words', 'sents', 'BLEU', 'BP', 'hyp_len/ref_len'];
+  const body = [...result.rows, result.total].map((r) => [
+    r.label,
+    String(r.sentences),
+    r.bleu ? pyFormatFixed(r.bleu.score, 2) : '-',
+    r.bleu ? pyFormatFixed(r.bleu.bp, 3) : '-',
+    r.bleu ? `${r.bleu.sys_len}/${r.bleu.ref_len}` : '-',
+  ]);
+  const all = [header, ...body];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
+  const line = (row: string[]) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(header), sep, ...body.slice(0, -1).map(line), sep, line(body[body.length - 1]!)].join('\n') + '\n';
+}
+
+/** Convenience: the full sacreBLEU line of one bucket row (or `label: no sentences`). */
+export function formatLengthRow(row: LengthBucketRow): string {
+  return row.bleu ? `${row.label} (${row.sentences} sents): ${formatBleu(row.bleu)}` : `${row.label}: no sentences`;
+}
