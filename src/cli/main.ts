@@ -8,6 +8,7 @@ import { infoSpec, runInfo } from "./info.js";
 import { runScore, scoreSpec } from "./score.js";
 import { runTranslate, translateSpec } from "./translate.js";
 import { runTrain, trainSpec } from "./train.js";
+import { demoSpec, runDemo } from "./demo.js";
 
 interface Command {
   spec: CommandSpec;
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   { spec: scoreSpec, run: runScore },
   { spec: trainSpec, run: runTrain },
   { spec: infoSpec, run: runInfo },
+  { spec: demoSpec, run: runDemo },
 ];
 
 function mainHelp(): string {
