@@ -707,7 +707,7 @@ test("dropout_forward: the XXH32 stream, determinism, pieces by offset, keep rat
     }
     // p = 0 keeps everything unchanged
     const z = run(1001, x.subarray(0, 1001), 0, 5, 17);
-    assert.ok(z.mask.every((m) => m === 1));
+    assert.ok(z.mask.every((m) => m === 1), "p = 0: mask = 1");
     assert.deepEqual(z.x, x.subarray(0, 1001));
     // backward: dx = dy ⊙ mask (mul_forward), which is the derivative of Σ w ⊙ dropout(x)
     const mark = ar.mark();
@@ -771,8 +771,9 @@ test("sgd_update and adam_update (3 steps vs a float64 reference and vs torch.op
     const torchM = [0.0210999995470047, 0.04179999977350235, 0.027300000190734863, -0.005000002682209015, -0.18649999797344208, 0.0819999948143959, 0.3000081181526184];
     const torchV = [0.0010260799899697304, 0.004752320237457752, 0.005292720627039671, 0.00989999994635582, 0.06406799703836441, 0.17523199319839478, 0.17999999225139618];
     assert.ok(maxAbsDiff(ar.f32(pa, 7), torchP) < 2e-6, `${eng.variant} adam p vs PyTorch: ${ar.f32(pa, 7)}`);
-    assert.ok(maxAbsDiff(ar.f32(pm, 7), torchM) < 1e-7, `${eng.variant} adam m vs PyTorch`);
-    assert.ok(maxAbsDiff(ar.f32(pv, 7), torchV) < 1e-7, `${eng.variant} adam v vs PyTorch`);
+    // β arrive as f32 here (1 − f32(0.98) = 0.01999998), PyTorch forms 1 − β in double: ~1e-6 relative
+    assertClose(ar.f32(pm, 7), torchM, 1e-5, `${eng.variant} adam m vs PyTorch`);
+    assertClose(ar.f32(pv, 7), torchV, 1e-5, `${eng.variant} adam v vs PyTorch`);
     ar.release(mark);
   }
 });
@@ -798,7 +799,8 @@ test("sum_squares (f64 accumulation), scale_forward, nonfinite_count", async () 
     const mark = ar.mark();
     const n = 1 << 20, px = ar.putF32(new Float32Array(n).fill(1e-3));
     const want = n * Math.fround(1e-3) ** 2;
-    assert.ok(Math.abs(k.sum_squares(n, px) - want) < 1e-12 * want);
+    const ss = k.sum_squares(n, px);
+    assert.ok(Math.abs(ss - want) < 1e-9 * want, `${eng.variant} sum_squares of 2²⁰ equal values: ${ss} vs ${want}`);
     // non-finite values in the vector body and the scalar tail; finite extremes and denormals do not count
     const vals = new Float32Array(23).fill(1);
     vals[0] = Number.NaN; vals[5] = Infinity; vals[6] = -Infinity; vals[21] = Number.NaN; vals[22] = -Infinity;
