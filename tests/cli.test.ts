@@ -21,9 +21,9 @@ test("s2s score --ids writes PyTorch's log-probs and attention, one line per inp
   const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
   assert.equal(lines.length, fx.pairs.length);
   lines.forEach((l, i) => {
-    l.logprobs.forEach((x: number, t: number) => assert.ok(Math.abs(x - fx.score[i].logprobs[t]) < 1e-4));
+    l.logprobs.forEach((x: number, t: number) => assert.ok(Math.abs(x - fx.score[i].logprobs[t]) < 1e-4, `pair ${i} logprob ${t}: ${x}`));
     assert.equal(l.attention.length, fx.pairs[i].tgt.length);
-    l.attention.forEach((row: number[], t: number) => row.forEach((a, j) => assert.ok(Math.abs(a - fx.score[i].attention[t][j]) < 1e-4)));
+    l.attention.forEach((row: number[], t: number) => row.forEach((a, j) => assert.ok(Math.abs(a - fx.score[i].attention[t][j]) < 1e-4, `pair ${i} attention ${t},${j}: ${a}`)));
   });
 });
 
@@ -45,7 +45,7 @@ test("s2s translate --ids: greedy (--beam 1), beam and --nbest match PyTorch", a
     const o = JSON.parse(line);
     assert.deepEqual(Object.keys(o), ["ids", "score", "attention"]);
     assert.deepEqual(o.ids, g.results[i].ids);
-    assert.ok(Math.abs(o.score - g.results[i].score) < 1e-4);
+    assert.ok(Math.abs(o.score - g.results[i].score) < 1e-4, `greedy ${i} score ${o.score}`);
   });
   const b = fx.beam;
   const r2 = await runCli(["translate", "--model", MODEL, "--ids", "--beam", String(b.beam), "--nbest", String(b.nbest), "--alpha", String(b.alpha), "--max-len-a", String(b.max_len_a), "--max-len-b", String(b.max_len_b)], input);
@@ -55,7 +55,7 @@ test("s2s translate --ids: greedy (--beam 1), beam and --nbest match PyTorch", a
     assert.equal(o.hyps.length, b.results[i].hyps.length);
     o.hyps.forEach((h: { ids: number[]; score: number }, j: number) => {
       assert.deepEqual(h.ids, b.results[i].hyps[j].ids);
-      assert.ok(Math.abs(h.score - b.results[i].hyps[j].score) < 1e-4);
+      assert.ok(Math.abs(h.score - b.results[i].hyps[j].score) < 1e-4, `beam ${i}.${j} score ${h.score}`);
     });
   });
 });
@@ -135,5 +135,5 @@ test("s2s info prints the config", async () => {
   const o = JSON.parse(r.stdout);
   assert.equal(o.config.decoder_style, "bahdanau");
   assert.equal(o.config.attention, "additive");
-  assert.ok(o.parameters > 0);
+  assert.ok(o.parameters > 0, "parameter count");
 });

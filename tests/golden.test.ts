@@ -6,11 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadEngine } from "../src/engine/load-node.js";
 import { Model } from "../src/model/model.js";
 import { scoreIds } from "../src/decode/score.js";
 import { searchIds } from "../src/decode/search.js";
-import type { Engine } from "../src/engine/engine.js";
+import { engines } from "./helpers/engines.js";
 
 const dir = fileURLToPath(new URL("./fixtures/golden/", import.meta.url));
 const names: string[] = JSON.parse(readFileSync(dir + "index.json", "utf8")).models;
@@ -44,18 +43,9 @@ function checkHyp(got: Hyp, want: Hyp, what: string): void {
   closeMatrix(got.attention, want.attention, `${what}: attention`);
 }
 
-async function engines(): Promise<Engine[]> {
-  const list = [await loadEngine({ variant: "simd" })];
-  try {
-    list.push(await loadEngine({ variant: "relaxed" }));
-  } catch {
-    // relaxed SIMD unavailable here: the simd build is what users get
-  }
-  return list;
-}
 
 test(`golden: ${names.length} PyTorch models (score, greedy, beam)`, async (t) => {
-  assert.ok(names.length >= 32);
+  assert.ok(names.length >= 32, `only ${names.length} fixtures`);
   for (const eng of await engines()) {
     for (const name of names) {
       await t.test(`${eng.variant} ${name}`, () => {

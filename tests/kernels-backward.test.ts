@@ -8,19 +8,9 @@
 //   accumulation, aliasing, label smoothing, dropout streams, Adam).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadEngine } from "../src/engine/load-node.js";
-import type { Engine } from "../src/engine/engine.js";
+import { engines } from "./helpers/engines.js";
 import { mulberry32, rand, sigmoid, softmaxMasked, logSoftmaxRef, maxAbsDiff } from "./helpers/reference.js";
 
-async function engines(): Promise<Engine[]> {
-  const list = [await loadEngine({ variant: "simd" })];
-  try {
-    list.push(await loadEngine({ variant: "relaxed" }));
-  } catch {
-    // relaxed SIMD not supported by this runtime: the simd build is what runs here
-  }
-  return list;
-}
 
 // ---- helpers ------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ test("config: defaults, derived sizes and clear errors", () => {
   assert.equal(c.decoder_style, "luong");
   assert.equal(c.input_feed, true);
   const names = paramSpecs(c).map((p) => p.name);
-  assert.ok(names.includes("encoder.weight_ih_l0_reverse"));
+  assert.ok(names.includes("encoder.weight_ih_l0_reverse"), "reverse weights listed");
   assert.deepEqual(paramSpecs(c).find((p) => p.name === "decoder.weight_ih_l0")!.shape, [20, 4 + 5]);
   assert.throws(() => parseConfig("{"), /config is not valid JSON/);
   assert.throws(() => parseConfig({ ...c, attention: "cosine" }), /attention = "cosine" must be one of none, dot, general, additive/);

@@ -80,7 +80,7 @@ test("finite differences of the whole model loss (every style × attention)", as
         checked++;
       }
     }
-    assert.ok(checked >= 2 * model.specs.length);
+    assert.ok(checked >= 2 * model.specs.length, `checked ${checked}`);
     eng.arena.release(mark);
   }
 });

@@ -62,7 +62,8 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // a command may have set its own exit code (e.g. 130 after an interrupt)
+    if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = code;
   },
   (e: unknown) => {
     if (e instanceof S2SError) {

@@ -43,3 +43,22 @@ export function assertCleanFailure(r: RunResult, pattern: RegExp): void {
   if (/\n\s+at |internal error/.test(r.stderr)) throw new Error(`stack trace or internal error: ${r.stderr}`);
   if (!pattern.test(lines[0])) throw new Error(`stderr ${JSON.stringify(lines[0])} does not match ${pattern}`);
 }
+
+/** Starts the CLI and returns the child (to signal it) and a promise of its result. */
+export function startCli(args: string[], timeoutMs = 120000): { child: import("node:child_process").ChildProcess; done: Promise<RunResult> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "", stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d) => (stderr += d));
+  const done = new Promise<RunResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`s2s ${args.join(" ")} did not finish in ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, signal });
+    });
+  });
+  return { child, done };
+}
