@@ -18,7 +18,8 @@ export function attentionHeatmapSvg(src: string[], tgt: string[], weights: numbe
   const charW = 7;
   const left = Math.max(40, 12 + charW * Math.max(1, ...tgt.map((t) => [...t].length)));
   const top = Math.max(40, 12 + charW * Math.max(1, ...src.map((t) => [...t].length))) + (o.title ? 24 : 0);
-  const width = left + c * src.length + 20, height = top + c * tgt.length + 20;
+  const width = Math.max(left + c * src.length + 20, o.title ? 16 + 8.5 * [...o.title].length : 0);
+  const height = top + c * tgt.length + 20;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
