@@ -8,6 +8,14 @@ import { infoSpec, runInfo } from "./info.js";
 import { runScore, scoreSpec } from "./score.js";
 import { runTranslate, translateSpec } from "./translate.js";
 import { runTrain, trainSpec } from "./train.js";
+import { prepareSpec, runPrepare } from "./prepare.js";
+import { evalSpec, runEval } from "./eval.js";
+import { runTokenize, tokenizeSpec } from "./tokenize.js";
+import { detokenizeSpec, runDetokenize } from "./detokenize.js";
+import { bpeSpec, runBpe } from "./bpe.js";
+import { bleuSpec, runBleu } from "./bleu.js";
+import { chrfSpec, runChrf } from "./chrf.js";
+import { dataSpec, runData } from "./data.js";
 import { demoSpec, runDemo } from "./demo.js";
 
 interface Command {
@@ -19,6 +27,14 @@ const COMMANDS: Command[] = [
   { spec: translateSpec, run: runTranslate },
   { spec: scoreSpec, run: runScore },
   { spec: trainSpec, run: runTrain },
+  { spec: prepareSpec, run: runPrepare },
+  { spec: evalSpec, run: runEval },
+  { spec: tokenizeSpec, run: runTokenize },
+  { spec: detokenizeSpec, run: runDetokenize },
+  { spec: bpeSpec, run: runBpe },
+  { spec: bleuSpec, run: runBleu },
+  { spec: chrfSpec, run: runChrf },
+  { spec: dataSpec, run: runData },
   { spec: infoSpec, run: runInfo },
   { spec: demoSpec, run: runDemo },
 ];

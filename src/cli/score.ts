@@ -3,13 +3,18 @@ import { S2SError } from "../errors.js";
 import type { CommandSpec, Values } from "./args.js";
 import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { lineChunks, parseJsonLine, r7, writeOut } from "./io.js";
+import { textLineChunks } from "../pipeline/lines.js";
+import { Translator } from "../pipeline/translator.js";
 
 export const scoreSpec: CommandSpec = {
   name: "score",
   summary: "Teacher-forced log-probabilities of given targets (the gold score).",
-  usage: "s2s score --model M.safetensors --ids < pairs.jsonl",
+  usage: "s2s score --model M.safetensors < pairs.tsv\n       s2s score --model M.safetensors --ids < pairs.jsonl",
   description:
-    'Reads JSON lines {"src":[ids],"tgt":[ids]} (each ending with EOS = 3) on stdin and writes one line per input:\n' +
+    "Text (a model with vocabularies): reads source<TAB>target lines and writes one JSON line per input:\n" +
+    '{"score":Σ log p,"tgt":[target pieces + "</s>"],"logprobs":[log p of each]} (the target as the model\n' +
+    "segments it; unknown pieces are <unk>).\n" +
+    'With --ids: reads JSON lines {"src":[ids],"tgt":[ids]} (each ending with EOS = 3) on stdin and writes one line per input:\n' +
     '{"logprobs":[log p of each tgt token],"attention":[[S weights] per tgt token]} ("attention":null for attention none).',
   options: [
     MODEL_OPT,
@@ -20,7 +25,7 @@ export const scoreSpec: CommandSpec = {
 };
 
 export async function runScore(v: Values): Promise<void> {
-  if (!v.ids) throw new S2SError("score: text input is not supported yet; pass --ids with JSON lines of token ids");
+  if (!v.ids) return scoreText(v);
   const model = await loadModelFile(v.model as string, v.wasm as string);
   for await (const { lines, first } of lineChunks(process.stdin, 256)) {
     const pairs: PairIds[] = lines.map((line, i) => {
@@ -48,4 +53,26 @@ export function relocate(e: unknown, first: number): unknown {
     if (m) return new S2SError(`line ${first + Number(m[2]) - 1}: ${m[3]}`);
   }
   return e;
+}
+
+async function scoreText(v: Values): Promise<void> {
+  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const p = new Translator(model, undefined, v.model as string).pipeline;
+  for await (const { lines, first } of textLineChunks(process.stdin, 256)) {
+    const tgts: string[][] = [];
+    const pairs: PairIds[] = lines.map((line, i) => {
+      const tab = line.indexOf("\t");
+      if (tab < 0 || line.indexOf("\t", tab + 1) >= 0) throw new S2SError(`line ${first + i}: expected source<TAB>target (exactly one tab)`);
+      const t = p.encodeTarget(line.slice(tab + 1));
+      tgts.push(t.ids.map((id) => p.tgtVocab.token(id)));
+      return { src: p.encodeSource(line.slice(0, tab)).ids, tgt: t.ids };
+    });
+    const results = scoreIds(model, pairs, { batchSentences: v["batch-sentences"] as number, attention: false });
+    let out = "";
+    results.forEach((r, i) => {
+      const sum = r.logprobs.reduce((a, b) => a + b, 0);
+      out += JSON.stringify({ score: r7(sum), tgt: tgts[i], logprobs: r.logprobs.map(r7) }) + "\n";
+    });
+    await writeOut(out);
+  }
 }

@@ -13,13 +13,22 @@ import { DEFAULT_TRAIN, Trainer, type Schedule, type TrainConfig } from "../trai
 import type { CommandSpec, Values } from "./args.js";
 import { WASM_OPT } from "./common.js";
 import { describeErrno, parseJsonLine, readFileChecked } from "./io.js";
+import { runTrainText, TEXT_TRAIN_OPTS } from "../pipeline/train-text.js";
 
 export const trainSpec: CommandSpec = {
   name: "train",
-  summary: "Train a model on token-id pairs (from --init or a fresh --config).",
-  usage: "s2s train (--init M.safetensors | --config C.json) --train-ids FILE [--valid-ids FILE] --out OUT.safetensors [options]",
+  summary: "Train a model on text (a complete translator) or on token-id pairs.",
+  usage: "s2s train --data PREP --out OUT.safetensors [model size flags | --config C.json | --init M] [options]\n" +
+    "       s2s train (--data-dir DIR --src-lang L --tgt-lang L | --train-src F --train-tgt F) [prepare options] --out OUT.safetensors [options]\n" +
+    "       s2s train (--init M.safetensors | --config C.json) --train-ids FILE [--valid-ids FILE] --out OUT.safetensors [options]",
   description:
-    'FILE holds JSON lines {"src":[ids],"tgt":[ids]} (each ending with EOS = 3). OUT receives the best model by\n' +
+    "Text: --data PREP is a directory made by s2s prepare; --data-dir/--train-src/--train-tsv prepare the text on the\n" +
+    "fly with the prepare options below (same result as s2s prepare). OUT holds config, src_vocab, tgt_vocab and\n" +
+    "tokenizer metadata: s2s translate/eval need nothing else. The model is fresh (size flags, or --config whose\n" +
+    "vocabulary sizes are replaced by the vocabularies'), or --init M, a text model whose own pipeline then encodes\n" +
+    "the text. After each epoch the validation loss, perplexity and BLEU (greedy decoding of the validation text,\n" +
+    "sacreBLEU default, case-insensitive if the target is lowercased) are reported.\n\n" +
+    'Ids: FILE holds JSON lines {"src":[ids],"tgt":[ids]} (each ending with EOS = 3). OUT receives the best model by\n' +
     "validation loss (the last one without --valid-ids); OUT's checkpoint (model + optimizer + loop state) is\n" +
     "written beside it as NAME.ckpt.safetensors after every epoch, every --checkpoint-every steps and on Ctrl-C;\n" +
     "--resume continues from it and ends with exactly the weights of an uninterrupted run.",
@@ -28,7 +37,7 @@ export const trainSpec: CommandSpec = {
     { name: "config", type: "string", arg: "FILE", help: "start from a fresh random model with this config (JSON, MODEL.md keys)" },
     { name: "init-scheme", type: "string", choices: ["uniform", "pytorch"], default: "uniform", help: "initialisation of a fresh model" },
     { name: "init-range", type: "number", min: 0, default: 0.1, help: "range r of uniform ±r initialisation" },
-    { name: "train-ids", type: "string", arg: "FILE", required: true, help: "training pairs (JSON lines)" },
+    { name: "train-ids", type: "string", arg: "FILE", help: "training pairs (JSON lines); without it, training is on text" },
     { name: "valid-ids", type: "string", arg: "FILE", help: "validation pairs (JSON lines), evaluated after each epoch" },
     { name: "out", type: "string", arg: "FILE", required: true, help: "where to write the trained model" },
     { name: "optimizer", type: "string", choices: ["sgd", "adam"], default: "adam", help: "optimizer" },
@@ -50,11 +59,12 @@ export const trainSpec: CommandSpec = {
     { name: "resume", type: "boolean", help: "continue from OUT's checkpoint" },
     { name: "quiet", type: "boolean", help: "no progress output" },
     WASM_OPT,
+    ...TEXT_TRAIN_OPTS,
   ],
 };
 
 /** Fails before any work when OUT's directory does not exist or is not a directory. */
-async function checkWritableDir(out: string): Promise<void> {
+export async function checkWritableDir(out: string): Promise<void> {
   const dir = dirname(out);
   let st;
   try {
@@ -89,6 +99,10 @@ export async function readPairsIds(path: string, Vs: number, Vt: number): Promis
 }
 
 export async function runTrain(v: Values): Promise<void> {
+  if (v["train-ids"] === undefined) return runTrainText(v);
+  for (const o of TEXT_TRAIN_OPTS) {
+    if (v[o.name] !== undefined && v[o.name] !== o.default) throw new S2SError(`train: --${o.name} is for training on text, not with --train-ids`);
+  }
   if (!v.init === !v.config) throw new S2SError("train: give exactly one of --init MODEL or --config CONFIG.json");
   if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new S2SError("train: give --batch-sentences or --batch-tokens, not both");
   const engine = await loadEngine({ variant: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined });

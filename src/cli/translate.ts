@@ -4,12 +4,25 @@ import type { CommandSpec, Values } from "./args.js";
 import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { lineChunks, parseJsonLine, r7, writeOut } from "./io.js";
 import { relocate } from "./score.js";
+import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
+import { textLineChunks } from "../pipeline/lines.js";
+import { openOutput, TextProgress } from "../pipeline/output.js";
 
 export const translateSpec: CommandSpec = {
   name: "translate",
   summary: "Translate with greedy (--beam 1) or beam search.",
-  usage: "s2s translate --model M.safetensors --ids [--beam K] [--nbest N] < sources.jsonl",
+  usage: "s2s translate --model M.safetensors [--beam K] [--nbest N] [--attention FILE] [--replace-unk] < source.txt > translation.txt\n" +
+    "       s2s translate --model M.safetensors --ids [--beam K] [--nbest N] < sources.jsonl",
   description:
+    "Text (a model with vocabularies and tokenizer metadata, e.g. from s2s train --data): one line of text per input\n" +
+    "line, one line per output line, in order, in batches. An empty (or blank) line gives an empty line; a word not\n" +
+    "in the vocabulary becomes <unk>, written as \"<unk>\" unless --replace-unk copies the source word that got the\n" +
+    "highest attention weight; a source longer than --max-src-pieces BPE pieces is translated in parts (cut at\n" +
+    "word boundaries) joined by a space; any Unicode is accepted (invalid UTF-8 becomes U+FFFD).\n" +
+    "With --nbest N: up to N lines per input, best first, each \"I ||| translation ||| score\" (Moses n-best format,\n" +
+    "I = 0-based input line index). --attention FILE writes one JSON line per output line:\n" +
+    '{"line":1,"rank":1,"src":[source pieces + "</s>"],"tgt":[output pieces + "</s>"],"attention":[[weights over src] per tgt]}\n' +
+    '(attention null for models without attention).\n\n' +
     'With --ids, reads JSON lines {"src":[ids]} (ending with EOS = 3) and writes one line per input:\n' +
     '{"ids":[...],"score":x,"attention":[[...]]} — ids end with EOS unless the maximum length stopped the search;\n' +
     'score = Σ log p / ((5 + |ids|) / 6)^alpha; attention is null for models without attention.\n' +
@@ -24,6 +37,10 @@ export const translateSpec: CommandSpec = {
     { name: "alpha", type: "number", min: 0, default: DEFAULT_SEARCH.alpha, help: "length normalisation exponent (GNMT); 0 = raw log-probability" },
     { name: "no-attention", type: "boolean", help: "do not output attention matrices" },
     { name: "batch-sentences", type: "int", min: 1, default: 32, help: "sentences per batch" },
+    { name: "attention", type: "string", arg: "FILE", help: "text: write alignments (attention weights) as JSON lines to FILE" },
+    { name: "replace-unk", type: "boolean", help: "text: replace <unk> outputs by the most attended source word" },
+    { name: "max-src-pieces", type: "int", min: 1, default: DEFAULT_MAX_SRC_PIECES, help: "text: translate longer sources in parts of at most this many pieces" },
+    { name: "quiet", type: "boolean", help: "text: no progress on stderr" },
     WASM_OPT,
   ],
 };
@@ -33,7 +50,8 @@ function hypJson(h: Hypothesis): Record<string, unknown> {
 }
 
 export async function runTranslate(v: Values): Promise<void> {
-  if (!v.ids) throw new S2SError("translate: text input is not supported yet; pass --ids with JSON lines of token ids");
+  if (!v.ids) return translateText(v);
+  for (const k of ["attention", "replace-unk"]) if (v[k] !== undefined) throw new S2SError(`translate: --${k} is for text input (without --ids)`);
   const beam = v.beam as number;
   const nbest = v.nbest as number | undefined;
   if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
@@ -56,4 +74,49 @@ export async function runTranslate(v: Values): Promise<void> {
     }
     await writeOut(out);
   }
+}
+
+async function translateText(v: Values): Promise<void> {
+  const beam = v.beam as number;
+  const nbest = v.nbest as number | undefined;
+  if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
+  if (v.attention !== undefined && v["no-attention"]) throw new S2SError("translate: --attention FILE and --no-attention contradict each other");
+  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const tr = new Translator(model, undefined, v.model as string);
+  if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("translate: --replace-unk needs a model with attention (this one has attention none)");
+  const attnOut = v.attention !== undefined ? await openOutput(v.attention as string, "attention file") : null;
+  const progress = new TextProgress("translate", Boolean(v.quiet));
+  try {
+    // interactive use (a terminal): translate each line as it is typed
+    for await (const { lines, first } of textLineChunks(process.stdin, process.stdin.isTTY ? 1 : 256)) {
+      const results = tr.translate(lines, {
+        beam, nbest: nbest ?? 1, alpha: v.alpha as number,
+        maxLenA: v["max-len-a"] as number, maxLenB: v["max-len-b"] as number,
+        batchSentences: v["batch-sentences"] as number,
+        attention: attnOut !== null, replaceUnk: Boolean(v["replace-unk"]),
+        maxSrcPieces: v["max-src-pieces"] as number,
+      });
+      let out = "", attn = "";
+      results.forEach((r, i) => {
+        const lineNo = first + i;
+        if (r.parts > 1) progress.warn(`line ${lineNo}: ${r.source.pieces.length} pieces, translated in ${r.parts} parts`);
+        const hyps = nbest !== undefined ? r.hyps : r.hyps.slice(0, 1);
+        hyps.forEach((h, k) => {
+          out += nbest !== undefined ? `${lineNo - 1} ||| ${h.text} ||| ${r7(h.score)}\n` : h.text + "\n";
+          if (attnOut) {
+            attn += JSON.stringify({
+              line: lineNo, rank: k + 1, src: r.srcTokens, tgt: h.steps,
+              attention: h.attention ? h.attention.map((row) => row.map(r7)) : null,
+            }) + "\n";
+          }
+        });
+      });
+      await writeOut(out);
+      if (attnOut) await attnOut.write(attn);
+      progress.add(lines.length);
+    }
+  } finally {
+    await attnOut?.close();
+  }
+  progress.done();
 }

@@ -1,0 +1,132 @@
+import { S2SError } from "../errors.js";
+import { joinConsecutive } from "../data/join.js";
+import { loadMulti30k } from "../data/multi30k.js";
+import type { SentencePair } from "../data/corpus.js";
+import { bleuByLength } from "../eval/bylength.js";
+import { DEFAULT_SEARCH } from "../decode/search.js";
+import { evaluateText } from "../pipeline/evaluate.js";
+import { checkLang, oneLine, readTextLines, userErrors, writeOut } from "../pipeline/lines.js";
+import { openOutput, TextProgress } from "../pipeline/output.js";
+import { readRefs } from "../pipeline/refs.js";
+import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
+import type { CommandSpec, Values } from "./args.js";
+import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
+import { r7 } from "./io.js";
+
+export const evalSpec: CommandSpec = {
+  name: "eval",
+  summary: "Translate a test set and report BLEU (sacreBLEU default), chrF and BLEU by source length.",
+  usage: "s2s eval --model M.safetensors [--data-dir DIR] [--split test_2016_flickr] [--beam K] [--hyp-out FILE]\n" +
+    "       s2s eval --model M.safetensors --src SRC --ref REF[,REF2] [options]",
+  description:
+    "Translates the source side with the model's own text pipeline and scores the detokenized output against the\n" +
+    "untouched references: BLEU as sacreBLEU's default (13a), chrF2, and a table of BLEU per source-length bucket\n" +
+    "(source words: 1-10, 11-20, ..., 51+). Multi30k: --data-dir DIR (or $S2S_DATA) and --split; the languages\n" +
+    "default to the model's (its tokenizer metadata). --case auto scores case-insensitively when the model lowercases\n" +
+    "its target side (sacreBLEU -lc; the signature then says case:lc). --join N evaluates on pairs made of N\n" +
+    "consecutive test pairs (a long-sentence test set; say so when reporting it).",
+  options: [
+    MODEL_OPT,
+    { name: "data-dir", type: "string", arg: "DIR", help: "Multi30k directory (default: $S2S_DATA)" },
+    { name: "split", type: "string", arg: "NAME", default: "test_2016_flickr", help: "Multi30k split to evaluate" },
+    { name: "src-lang", type: "string", arg: "L", help: "Multi30k source language [default: the model's]" },
+    { name: "tgt-lang", type: "string", arg: "L", help: "Multi30k target language [default: the model's]" },
+    { name: "src", type: "string", arg: "FILE", help: "source file (instead of Multi30k; plain or .gz)" },
+    { name: "ref", type: "string", arg: "FILE[,FILE]", help: "reference file(s), comma-separated for several" },
+    { name: "limit", type: "int", min: 1, arg: "N", help: "evaluate only the first N pairs" },
+    { name: "join", type: "int", min: 1, max: 16, default: 1, help: "concatenate N consecutive pairs into one (long sentences)" },
+    { name: "beam", type: "int", min: 1, max: 1000, default: DEFAULT_SEARCH.beam, help: "beam size (1 = greedy)" },
+    { name: "alpha", type: "number", min: 0, default: DEFAULT_SEARCH.alpha, help: "length normalisation exponent" },
+    { name: "max-len-a", type: "number", min: 0, default: DEFAULT_SEARCH.maxLenA, help: "maximum output length ⌊a·S + b⌋" },
+    { name: "max-len-b", type: "number", min: 0, default: DEFAULT_SEARCH.maxLenB, help: "see --max-len-a" },
+    { name: "batch-sentences", type: "int", min: 1, default: 32, help: "sentences per batch" },
+    { name: "replace-unk", type: "boolean", help: "replace <unk> outputs by the most attended source word" },
+    { name: "max-src-pieces", type: "int", min: 1, default: DEFAULT_MAX_SRC_PIECES, help: "translate longer sources in parts" },
+    { name: "tokenize", type: "string", choices: ["13a", "none"], default: "13a", help: "BLEU tokenization" },
+    { name: "case", type: "string", choices: ["auto", "mixed", "lc"], default: "auto", help: "case-sensitive (mixed) or not (lc); auto = lc if the model lowercases" },
+    { name: "hyp-out", type: "string", arg: "FILE", help: "also write the translations to FILE" },
+    { name: "json", type: "boolean", help: "print the scores as one JSON object" },
+    { name: "quiet", type: "boolean", help: "no progress on stderr" },
+    WASM_OPT,
+  ],
+};
+
+export async function runEval(v: Values): Promise<void> {
+  const files = v.src !== undefined || v.ref !== undefined;
+  if (files && (v.src === undefined || v.ref === undefined)) throw new S2SError("eval: --src and --ref go together");
+  if (files && v["data-dir"] !== undefined) throw new S2SError("eval: give --data-dir or --src/--ref, not both");
+  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const tr = new Translator(model, undefined, v.model as string);
+  if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("eval: --replace-unk needs a model with attention");
+  const spec = tr.pipeline.spec;
+  let srcs: string[], refs: string[][], what: string;
+  if (files) {
+    srcs = readTextLines(v.src as string, "source");
+    const r = readRefs(v.ref as string);
+    refs = r.streams;
+    r.files.forEach((f, i) => {
+      if (refs[i].length !== srcs.length) throw new S2SError(`eval: ${f} has ${refs[i].length} lines but ${v.src} has ${srcs.length}`);
+    });
+    what = v.src as string;
+  } else {
+    const dir = (v["data-dir"] as string | undefined) ?? (process.env.S2S_DATA || undefined);
+    if (dir === undefined) throw new S2SError("eval: no test data: give --data-dir DIR (or set S2S_DATA), or --src FILE --ref FILE");
+    const sl = (v["src-lang"] as string | undefined) ?? spec.src.lang;
+    const tl = (v["tgt-lang"] as string | undefined) ?? spec.tgt.lang;
+    if (!sl || !tl) throw new S2SError("eval: the model's metadata names no languages: give --src-lang and --tgt-lang");
+    checkLang(sl, "--src-lang");
+    checkLang(tl, "--tgt-lang");
+    const pairs: SentencePair[] = userErrors(() => loadMulti30k(dir, v.split as string, sl, tl));
+    srcs = pairs.map((p) => p.src);
+    refs = [pairs.map((p) => p.tgt)];
+    what = `${v.split} ${sl}→${tl}`;
+  }
+  if (v.limit !== undefined) {
+    srcs = srcs.slice(0, v.limit as number);
+    refs = refs.map((r) => r.slice(0, v.limit as number));
+  }
+  const join = v.join as number;
+  if (join > 1) {
+    const joined = refs.map((r) => joinConsecutive(srcs.map((s, i) => ({ src: s, tgt: r[i] })), join));
+    srcs = joined[0].map((p) => p.src);
+    refs = joined.map((j) => j.map((p) => p.tgt));
+    what += ` (${join} consecutive pairs joined)`;
+  }
+  if (srcs.length === 0) throw new S2SError("eval: the test set is empty");
+  const lc = v.case === "lc" || (v.case === "auto" && spec.tgt.lowercase);
+  const hypOut = v["hyp-out"] !== undefined ? await openOutput(v["hyp-out"] as string, "hypothesis file") : null;
+  const progress = new TextProgress("eval", Boolean(v.quiet));
+  const t0 = Date.now();
+  const hyps: string[] = [];
+  try {
+    for (let i = 0; i < srcs.length; i += 256) {
+      const res = tr.translate(srcs.slice(i, i + 256), {
+        beam: v.beam as number, alpha: v.alpha as number, maxLenA: v["max-len-a"] as number, maxLenB: v["max-len-b"] as number,
+        batchSentences: v["batch-sentences"] as number, attention: false, replaceUnk: Boolean(v["replace-unk"]),
+        maxSrcPieces: v["max-src-pieces"] as number,
+      });
+      const texts = res.map((r) => oneLine(r.hyps[0].text));
+      hyps.push(...texts);
+      if (hypOut) await hypOut.write(texts.map((t) => t + "\n").join(""));
+      progress.add(texts.length);
+    }
+  } finally {
+    await hypOut?.close();
+  }
+  const secs = (Date.now() - t0) / 1000;
+  const bleuOpts = { tokenize: v.tokenize as "13a" | "none", lowercase: lc };
+  const r = evaluateText(hyps, refs, srcs, bleuOpts);
+  if (v.json) {
+    const bl = userErrors(() => bleuByLength({ sources: srcs, hypotheses: hyps, references: refs, bleu: bleuOpts }));
+    await writeOut(JSON.stringify({
+      test: what, sentences: srcs.length, beam: v.beam, seconds: r7(secs),
+      bleu: r7(r.bleu.score), bleu_line: r.bleuLine, chrf: r7(r.chrf.score), chrf_line: r.chrfLine,
+      by_length: [...bl.rows, bl.total].map((row) => ({ bucket: row.label, sentences: row.sentences, bleu: row.bleu ? r7(row.bleu.score) : null })),
+    }) + "\n");
+    return;
+  }
+  await writeOut(
+    `test: ${what}, ${srcs.length} sentences, beam ${v.beam}, ${secs.toFixed(1)} s\n` +
+    `${r.bleuLine}\n${r.chrfLine}\n\nBLEU by source length (words):\n${r.byLength}`,
+  );
+}

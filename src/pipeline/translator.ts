@@ -1,0 +1,153 @@
+// Text translation with a complete model file: a line of text → tokens →
+// BPE pieces → ids (+EOS) → beam search → ids → pieces → text.
+//
+// Defined behaviour for awkward input (docs/format.md, "Text behaviour"):
+// - an empty line, or one with no tokens, gives an empty translation
+//   (score 0) without running the model;
+// - a piece not in the source vocabulary becomes <unk> (id 1); an output
+//   <unk> is written as the literal "<unk>", or with replaceUnk replaced by
+//   the source word that got the highest attention weight;
+// - a source longer than maxSrcPieces pieces is cut, at word boundaries where
+//   possible, into parts of at most maxSrcPieces pieces that are translated
+//   independently; their translations are joined by a space (one output line);
+// - any Unicode is accepted; the output is always one line.
+
+import { S2SError } from "../errors.js";
+import { searchIds, type SearchOptions } from "../decode/search.js";
+import type { Model } from "../model/model.js";
+import { BOS_ID, EOS_ID, PAD_ID, UNK, UNK_ID } from "../text/vocab.js";
+import { TextPipeline, type EncodedSource } from "./tokenizer.js";
+import { oneLine } from "./lines.js";
+
+export const DEFAULT_MAX_SRC_PIECES = 250;
+
+export interface TextTranslateOptions extends SearchOptions {
+  /** replace each output <unk> by the source word with the highest attention weight */
+  replaceUnk?: boolean;
+  /** longer sources are translated in parts of at most this many pieces (default 250) */
+  maxSrcPieces?: number;
+}
+
+export interface TextHypothesis {
+  /** the translation, one line */
+  text: string;
+  /** search score (normalised log-probability; the sum over the parts of a cut source) */
+  score: number;
+  /** output pieces (after replace-unk), without EOS */
+  pieces: string[];
+  /** the token of every search step (pieces, "</s>" ending each part), aligned with the attention rows */
+  steps: string[];
+  /**
+   * attention: one row per output step (pieces, then EOS if produced) over
+   * the source positions of `LineTranslation.srcTokens`; null for models
+   * without attention
+   */
+  attention: number[][] | null;
+}
+
+export interface LineTranslation {
+  source: EncodedSource;
+  /** source pieces as the encoder saw them, each part followed by "</s>" */
+  srcTokens: string[];
+  /** hypotheses, best first (at most nbest) */
+  hyps: TextHypothesis[];
+  /** number of parts the source was cut into (0 for an empty line) */
+  parts: number;
+}
+
+/** Splits pieces into parts of at most max, preferring cuts after a word's last piece. */
+function cutParts(pieces: readonly string[], sep: string, max: number): [number, number][] {
+  const parts: [number, number][] = [];
+  let start = 0;
+  while (start < pieces.length) {
+    let end = Math.min(pieces.length, start + max);
+    if (end < pieces.length) {
+      let k = end;
+      while (k > start + Math.floor(max / 2) && pieces[k - 1].endsWith(sep)) k--;
+      if (!pieces[k - 1].endsWith(sep)) end = k;
+    }
+    parts.push([start, end]);
+    start = end;
+  }
+  return parts;
+}
+
+export class Translator {
+  readonly pipeline: TextPipeline;
+
+  constructor(readonly model: Model, pipeline?: TextPipeline, source = "model") {
+    const p = pipeline ?? TextPipeline.fromMetadata(model.metadata, source);
+    if (!p) throw new S2SError(`${source}: the model has no vocabularies (src_vocab/tgt_vocab metadata), so it only translates token ids: pass --ids`);
+    const d = model.dims;
+    if (p.srcVocab.size !== d.Vs) throw new S2SError(`${source}: src_vocab has ${p.srcVocab.size} entries but the config says src_vocab_size ${d.Vs}`);
+    if (p.tgtVocab.size !== d.Vt) throw new S2SError(`${source}: tgt_vocab has ${p.tgtVocab.size} entries but the config says tgt_vocab_size ${d.Vt}`);
+    this.pipeline = p;
+  }
+
+  get hasAttention(): boolean {
+    return this.model.config.attention !== "none";
+  }
+
+  /** Translates lines; one result per line, in order. */
+  translate(lines: readonly string[], o: TextTranslateOptions = {}): LineTranslation[] {
+    const maxPieces = o.maxSrcPieces ?? DEFAULT_MAX_SRC_PIECES;
+    if (!Number.isInteger(maxPieces) || maxPieces < 1) throw new S2SError(`maxSrcPieces must be a positive integer, got ${maxPieces}`);
+    const nbest = o.nbest ?? 1;
+    const wantAttn = (o.attention ?? true) || Boolean(o.replaceUnk);
+    const sources = lines.map((l) => this.pipeline.encodeSource(l));
+    const jobs: number[][] = [];
+    const partsOf: { job: number; from: number; to: number }[][] = sources.map((s) => {
+      return cutParts(s.pieces, this.pipeline.separator, maxPieces).map(([from, to]) => {
+        jobs.push([...s.ids.slice(from, to), EOS_ID]);
+        return { job: jobs.length - 1, from, to };
+      });
+    });
+    const results = jobs.length > 0 ? searchIds(this.model, jobs, { ...o, attention: wantAttn }) : [];
+    const tv = this.pipeline.tgtVocab;
+    return sources.map((source, li) => {
+      const parts = partsOf[li];
+      const srcTokens: string[] = [];
+      for (const p of parts) srcTokens.push(...source.pieces.slice(p.from, p.to), "</s>");
+      if (parts.length === 0) {
+        return { source, srcTokens, parts: 0, hyps: [{ text: "", score: 0, pieces: [], steps: [], attention: this.hasAttention && wantAttn ? [] : null }] };
+      }
+      const nh = Math.max(...parts.map((p) => results[p.job].length));
+      const hyps: TextHypothesis[] = [];
+      for (let r = 0; r < Math.min(nbest, nh); r++) {
+        let score = 0;
+        const steps: string[] = [], stepIds: number[] = [];
+        const attention: number[][] | null = this.hasAttention && wantAttn ? [] : null;
+        let col0 = 0;
+        for (const p of parts) {
+          const hs = results[p.job];
+          const h = hs[Math.min(r, hs.length - 1)];
+          score += h.score;
+          const width = p.to - p.from + 1;
+          h.ids.forEach((id, t) => {
+            const row = h.attention?.[t];
+            if (attention && row) {
+              const full = new Array<number>(srcTokens.length).fill(0);
+              for (let j = 0; j < width; j++) full[col0 + j] = row[j];
+              attention.push(full);
+            }
+            if (id === UNK_ID && o.replaceUnk && row) {
+              let best = -1, bj = -1;
+              for (let j = 0; j < width - 1; j++) if (row[j] > best) { best = row[j]; bj = j; }
+              steps.push(bj >= 0 ? source.words[source.wordOf[p.from + bj]] : UNK);
+              stepIds.push(id);
+              return;
+            }
+            steps.push(tv.token(id));
+            stepIds.push(id);
+          });
+          col0 += width;
+        }
+        // <pad> and <s> are never trained as outputs; if produced they are dropped, like EOS
+        const pieces = steps.filter((_, k) => stepIds[k] !== EOS_ID && stepIds[k] !== PAD_ID && stepIds[k] !== BOS_ID);
+        const text = oneLine(this.pipeline.decodeTarget(pieces));
+        hyps.push({ text, score, pieces, steps, attention });
+      }
+      return { source, srcTokens, parts: parts.length, hyps };
+    });
+  }
+}
