@@ -5,6 +5,8 @@ import { encode } from "../model/encoder.js";
 import { DecoderRun } from "../model/decoder.js";
 import type { Model } from "../model/model.js";
 import { checkIds, lengthBatches } from "./ids.js";
+import { S2SError } from "../errors.js";
+import { MAX_SOURCE_TOKENS } from "./search.js";
 
 export interface PairIds {
   src: number[];
@@ -33,6 +35,9 @@ export function scoreIds(model: Model, pairs: PairIds[], options: ScoreOptions =
   pairs.forEach((p, i) => {
     checkIds(p.src, d.Vs, `pair ${i + 1}: src`);
     checkIds(p.tgt, d.Vt, `pair ${i + 1}: tgt`, true);
+    if (p.src.length > MAX_SOURCE_TOKENS || p.tgt.length > MAX_SOURCE_TOKENS) {
+      throw new S2SError(`pair ${i + 1}: more than ${MAX_SOURCE_TOKENS} tokens in src or tgt`);
+    }
   });
   const results: ScoreResult[] = new Array(pairs.length);
   const lens = pairs.map((p) => p.src.length + p.tgt.length);

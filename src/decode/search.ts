@@ -46,10 +46,28 @@ export interface Hypothesis {
   attention: number[][] | null;
 }
 
+/** One output token of a hypothesis; hypotheses share their prefixes through `parent`. */
+interface Node {
+  token: number;
+  parent: Node | null;
+  /** α of this step over the sentence's source positions (when attention is kept) */
+  attn: Float32Array | null;
+}
+
 interface Live {
-  ids: number[];
+  node: Node | null;
+  len: number;
   cum: number;
-  attn: Float32Array[];
+}
+
+/** ids and attention rows of a hypothesis, by walking back from its last node. */
+function unwind(node: Node | null, len: number): { ids: number[]; attn: Float32Array[] } {
+  const ids = new Array<number>(len), attn: Float32Array[] = [];
+  for (let i = len - 1, n = node; n !== null; i--, n = n.parent) {
+    ids[i] = n.token;
+    if (n.attn) attn.push(n.attn);
+  }
+  return { ids, attn: attn.reverse() };
 }
 
 export const DEFAULT_SEARCH = { beam: 5, maxLenA: 2, maxLenB: 10, alpha: 0.6, nbest: 1 } as const;
@@ -71,16 +89,24 @@ function checkOptions(o: SearchOptions): Required<Omit<SearchOptions, "batchSent
   return { beam, nbest, maxLenA, maxLenB, alpha, attention: o.attention ?? true };
 }
 
-/** Maximum output length for a source of S tokens (with EOS): ⌊a·S + b⌋, at least 1, at most 10,000. */
+/** Longest source accepted (tokens with EOS); the text pipeline splits longer lines. */
+export const MAX_SOURCE_TOKENS = 4096;
+/** Hard cap of the output length, whatever ⌊a·S + b⌋ says. */
+export const MAX_OUTPUT_TOKENS = 1024;
+
+/** Maximum output length for a source of S tokens (with EOS): ⌊a·S + b⌋, at least 1, at most MAX_OUTPUT_TOKENS. */
 export function maxLength(S: number, a: number, b: number): number {
-  return Math.min(10000, Math.max(1, Math.floor(a * S + b)));
+  return Math.min(MAX_OUTPUT_TOKENS, Math.max(1, Math.floor(a * S + b)));
 }
 
 /** Translates each source (ids ending with EOS); returns the n-best hypotheses per source, in input order. */
 export function searchIds(model: Model, srcs: number[][], options: SearchOptions = {}): Hypothesis[][] {
   const o = checkOptions(options);
   const d = model.dims;
-  srcs.forEach((s, i) => checkIds(s, d.Vs, `sentence ${i + 1}: src`));
+  srcs.forEach((s, i) => {
+    checkIds(s, d.Vs, `sentence ${i + 1}: src`);
+    if (s.length > MAX_SOURCE_TOKENS) throw new S2SError(`sentence ${i + 1}: src has ${s.length} tokens, more than the limit of ${MAX_SOURCE_TOKENS}`);
+  });
   const results: Hypothesis[][] = new Array(srcs.length);
   const K = o.beam;
   const arena = model.engine.arena;
@@ -105,17 +131,17 @@ function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkO
   const run = new DecoderRun(model, enc, B * K);
   const keepAttn = o.attention && model.config.attention !== "none";
   const maxLen = srcs.map((s) => maxLength(s.length, o.maxLenA, o.maxLenB));
-  const live: Live[][] = srcs.map(() => [{ ids: [], cum: 0, attn: [] }]);
+  const live: Live[][] = srcs.map(() => [{ node: null, len: 0, cum: 0 }]);
   const finished: Hypothesis[][] = srcs.map(() => []);
   const done = srcs.map(() => false);
   run.start(srcs.map((_, b) => b));
   let prev: number[] = srcs.map(() => BOS);
   const k2max = 2 * K;
   const topVal = new Float64Array(k2max), topIdx = new Int32Array(k2max);
-  const toHyp = (h: Live, score: number): Hypothesis => ({
-    ids: h.ids, cum: h.cum, score,
-    attention: keepAttn ? h.attn.map((a) => Array.from(a)) : null,
-  });
+  const toHyp = (h: Live, score: number): Hypothesis => {
+    const { ids, attn } = unwind(h.node, h.len);
+    return { ids, cum: h.cum, score, attention: keepAttn ? attn.map((a) => Array.from(a)) : null };
+  };
   for (let t = 1; ; t++) {
     run.step(prev);
     const lp = run.logpView(), al = run.alphaView();
@@ -151,8 +177,8 @@ function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkO
         const h = hyps[hi];
         const isEos = v === EOS;
         if (isEos ? rank >= K : next.length >= K) continue;
-        const attn = keepAttn ? [...h.attn, al.slice((row0 + hi) * S, (row0 + hi) * S + srcs[b].length)] : h.attn;
-        const nh: Live = { ids: [...h.ids, v], cum: topVal[rank], attn };
+        const attn = keepAttn ? al.slice((row0 + hi) * S, (row0 + hi) * S + srcs[b].length) : null;
+        const nh: Live = { node: { token: v, parent: h.node, attn }, len: h.len + 1, cum: topVal[rank] };
         if (isEos) {
           finished[b].push(toHyp(nh, nh.cum / lengthPenalty(t, o.alpha)));
         } else {
@@ -164,7 +190,7 @@ function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkO
       if (finished[b].length >= K || next.length === 0) {
         done[b] = true;
       } else if (t >= maxLen[b]) {
-        for (const h of next) finished[b].push(toHyp(h, h.cum / lengthPenalty(h.ids.length, o.alpha)));
+        for (const h of next) finished[b].push(toHyp(h, h.cum / lengthPenalty(h.len, o.alpha)));
         done[b] = true;
       }
       if (done[b]) continue;
@@ -172,7 +198,7 @@ function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkO
       for (let i = 0; i < next.length; i++) {
         parents.push(nextParents[i]);
         rowsrc.push(b);
-        prev.push(next[i].ids[next[i].ids.length - 1]);
+        prev.push(next[i].node!.token);
       }
     }
     if (parents.length === 0) break;

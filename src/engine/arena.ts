@@ -3,8 +3,6 @@ import { S2SError } from "../errors.js";
 /** Every tensor starts on a 16-byte boundary (one v128). */
 const ALIGN = 16;
 const PAGE = 65536;
-/** wasm32 addresses 4 GiB; leave the last page unused. */
-const MAX_PAGES = 65535;
 
 /**
  * The allocator of the one host-owned wasm memory: a bump pointer with marks.
@@ -22,8 +20,11 @@ export class Arena {
   private peak: number;
   private readonly base: number;
 
-  /** base: the module's heap_base(); the memory below it holds static data. */
-  constructor(readonly memory: WebAssembly.Memory, base = 0) {
+  /**
+   * base: the module's heap_base(); the memory below it holds static data.
+   * maxPages: the memory's maximum (64 KiB pages).
+   */
+  constructor(readonly memory: WebAssembly.Memory, base = 0, readonly maxPages = 65536) {
     this.base = Math.max(ALIGN, Math.ceil(base / ALIGN) * ALIGN);
     this.top = this.base;
     this.peak = this.base;
@@ -71,9 +72,9 @@ export class Arena {
     const need = Math.ceil((end - have) / PAGE);
     const cur = have / PAGE;
     // grow geometrically to avoid many small grows, but never past the limit
-    const want = Math.min(MAX_PAGES - cur, Math.max(need, Math.ceil(cur / 4)));
+    const want = Math.min(this.maxPages - cur, Math.max(need, Math.ceil(cur / 4)));
     if (want < need) {
-      throw new S2SError(`out of memory: ${(end / 2 ** 20).toFixed(1)} MiB needed, the wasm memory is limited to 4 GiB`);
+      throw new S2SError(`out of memory: ${(end / 2 ** 20).toFixed(1)} MiB needed, the engine's memory is limited to ${(this.maxPages / 16).toFixed(0)} MiB`);
     }
     try {
       this.memory.grow(want);

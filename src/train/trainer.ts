@@ -39,6 +39,9 @@ export interface TrainConfig {
   checkpointEvery: number;
 }
 
+/** Give up after this many batches in a row whose loss or gradients are NaN/Inf. */
+export const MAX_CONSECUTIVE_SKIPS = 50;
+
 export const DEFAULT_TRAIN: TrainConfig = {
   optimizer: "adam", lr: 1e-3, shuffle: true, dropout: 0, labelSmoothing: 0, clip: 5, seed: 1,
   schedule: "constant", warmup: 4000, decay: 0.5, patience: 0, checkpointEvery: 0,
@@ -148,7 +151,13 @@ export class Trainer {
     let t0 = Date.now(), tokens0 = 0, tokensSeen = 0;
     const startStep = st.step;
     let epochStart = Date.now();
+    let consecutiveSkips = 0;
     while (!st.done) {
+      // the budget may be spent already (a resumed run that had finished)
+      if (st.epoch > this.maxEpochs() || (c.steps !== undefined && st.step >= c.steps && st.batch === 0)) {
+        st.done = true;
+        break;
+      }
       const batches = this.batchesOf(st.epoch);
       while (st.batch < batches.length) {
         if (c.steps !== undefined && st.step >= c.steps) break;
@@ -164,9 +173,14 @@ export class Trainer {
         st.batch++;
         if (!Number.isFinite(r.loss) || this.optimizer.nonFinite() > 0) {
           st.skippedSteps++;
+          consecutiveSkips++;
           progress.log(`warning: step ${st.step + 1}: loss or gradients are NaN/Inf; step skipped (${st.skippedSteps} so far)`);
+          if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+            throw new S2SError(`training diverged: ${consecutiveSkips} consecutive batches with NaN/Inf loss or gradients (lower --lr, or set --clip)`);
+          }
           continue;
         }
+        consecutiveSkips = 0;
         this.optimizer.clip(c.clip);
         this.optimizer.step(this.lrAt(st.step + 1));
         st.step++;
