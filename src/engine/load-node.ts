@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { Engine, chooseVariant } from "./engine.js";
+import { Engine, chooseVariant, type EngineOptions } from "./engine.js";
 import type { Variant } from "./kernels.js";
 import { S2SError } from "../errors.js";
 
@@ -13,11 +13,17 @@ async function readBuild(variant: Variant): Promise<Uint8Array<ArrayBuffer>> {
   try {
     return new Uint8Array(await readFile(wasmPath(variant)));
   } catch {
-    throw new S2SError(`missing ${wasmPath(variant)}: run npm run build (or npm ci) to compile the kernels`);
+    // bundled (esbuild, Rollup): this code no longer sits in the package; find the package's file
+    try {
+      const { createRequire } = await import("node:module");
+      return new Uint8Array(await readFile(createRequire(import.meta.url).resolve(`seq2seq-wasm/kernels.${variant}.wasm`)));
+    } catch {
+      throw new S2SError(`missing ${wasmPath(variant)}: run npm run build (or npm ci) to compile the kernels`);
+    }
   }
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends EngineOptions {
   /** "auto" (default) picks relaxed SIMD when the runtime supports it. Env: S2S_WASM. */
   variant?: Variant | "auto";
 }
@@ -34,5 +40,5 @@ export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
   }
   const bytes = await readBuild(variant);
   const module = await WebAssembly.compile(bytes);
-  return Engine.fromModule(module, variant);
+  return Engine.fromModule(module, variant, options);
 }

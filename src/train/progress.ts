@@ -17,15 +17,32 @@ export function formatDuration(sec: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(r).padStart(2, "0")}s` : `${r}s`;
 }
 
+/** Where progress goes: process.stderr in Node, any object with write() elsewhere. */
+export interface ProgressSink {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** A sink that drops everything (runtimes without process.stderr: browsers, workers, edge). */
+const NULL_SINK: ProgressSink = { write: () => true };
+
+function defaultSink(): ProgressSink {
+  const p = (globalThis as { process?: { stderr?: ProgressSink } }).process;
+  return p?.stderr ?? NULL_SINK;
+}
+
 export class Progress {
   private last = 0;
   private drawn = false;
+  private readonly out: ProgressSink;
 
   constructor(
-    private readonly out: NodeJS.WriteStream = process.stderr,
+    out?: ProgressSink,
     private readonly every = 5000,
     private readonly quiet = false,
-  ) {}
+  ) {
+    this.out = out ?? defaultSink();
+  }
 
   get tty(): boolean {
     return Boolean(this.out.isTTY);

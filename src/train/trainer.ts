@@ -145,7 +145,7 @@ export class Trainer {
   /** Runs until the step/epoch budget, early stopping, or an interrupt. */
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
     const st = this.state, c = this.cfg;
-    const progress = hooks.progress ?? new Progress(process.stderr, 5000, true);
+    const progress = hooks.progress ?? new Progress(undefined, 5000, true);
     const perEpoch = this.batchesOf(1).length;
     const totalSteps = c.steps ?? (Number.isFinite(this.maxEpochs()) ? perEpoch * this.maxEpochs() : null);
     let t0 = Date.now(), tokens0 = 0, tokensSeen = 0;

@@ -1,0 +1,35 @@
+// The package as a consumer gets it: `npm pack`, unpacked into node_modules.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+function npm(args: string[], cwd = ROOT): string {
+  // --ignore-scripts: `prepare` (the full build) already ran before the tests
+  const r = spawnSync("npm", [...args, "--ignore-scripts", "--json"], { cwd, encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`npm ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+export interface PackedFile {
+  path: string;
+  size: number;
+}
+
+/** What `npm pack` would put in the tarball. */
+export function packList(): { files: PackedFile[]; size: number; unpackedSize: number } {
+  const [info] = JSON.parse(npm(["pack", "--dry-run"])) as { files: PackedFile[]; size: number; unpackedSize: number }[];
+  return info;
+}
+
+/** Packs the package and unpacks it as dir/node_modules/seq2seq-wasm; returns that node_modules. */
+export function installPacked(dir: string): string {
+  const [info] = JSON.parse(npm(["pack", "--pack-destination", dir])) as { filename: string }[];
+  const pkg = join(dir, "node_modules", "seq2seq-wasm");
+  mkdirSync(pkg, { recursive: true });
+  const r = spawnSync("tar", ["-xzf", join(dir, info.filename), "-C", pkg, "--strip-components=1"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
+  return join(dir, "node_modules");
+}

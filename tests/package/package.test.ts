@@ -1,0 +1,151 @@
+// The published package: what `npm pack` ships, the size budgets, the
+// conditional exports, and consumers bundled with esbuild for Node and for
+// browsers, run against the packed tarball (not this source tree).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build, type BuildOptions } from "esbuild";
+import { ROOT, installPacked, packList } from "./helpers.js";
+
+const KiB = 1024;
+const WASM_BUDGET = 64 * KiB;
+const HOST_BUDGET = 60 * KiB;
+const CONSUMER = join(ROOT, "tests/package/consumer");
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  exports: Record<string, unknown>; files: string[]; bin: Record<string, string>; main: string; types: string;
+};
+
+/** Every file path named in the exports map (all conditions), without the leading "./". */
+function exportTargets(x: unknown): string[] {
+  if (typeof x === "string") return [x.replace(/^\.\//, "")];
+  if (x && typeof x === "object") return Object.values(x).flatMap(exportTargets);
+  return [];
+}
+
+test("npm pack ships dist/, the two wasm builds, README and package.json; no sources, tests, fixtures or .wat", (t) => {
+  const { files, size, unpackedSize } = packList();
+  const paths = files.map((f) => f.path).sort();
+  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|build\/kernels\.(simd|relaxed)\.wasm|dist\/.+\.(js|d\.ts))$/;
+  const unexpected = paths.filter((p) => !allowed.test(p));
+  assert.deepEqual(unexpected, [], `files that should not be published: ${unexpected.join(", ")}`);
+  for (const bad of [/\.test\./, /(^|\/)(tests?|fixtures|assembly|bench|tools|web|examples|src)\//, /\.wat$/, /\.map$/, /\.ts$(?<!\.d\.ts)/]) {
+    const hit = paths.filter((p) => bad.test(p));
+    assert.deepEqual(hit, [], `${bad} must not be published: ${hit.join(", ")}`);
+  }
+  const required = [
+    "package.json", "README.md", "build/kernels.simd.wasm", "build/kernels.relaxed.wasm",
+    pkg.main.replace(/^\.\//, ""), pkg.types.replace(/^\.\//, ""), ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, "")),
+    ...Object.entries(pkg.exports).filter(([k]) => k !== "./package.json").flatMap(([, v]) => exportTargets(v)),
+  ];
+  const missing = [...new Set(required)].filter((p) => !paths.includes(p));
+  assert.deepEqual(missing, [], `files the package points to but does not ship: ${missing.join(", ")}`);
+  // every JS entry has its declarations
+  for (const js of paths.filter((p) => /^dist\/index(\.\w+)?\.js$/.test(p))) assert.ok(paths.includes(js.replace(/\.js$/, ".d.ts")), `${js} has types`);
+  t.diagnostic(`npm pack: ${paths.length} files, ${(size / KiB).toFixed(0)} KiB packed, ${(unpackedSize / KiB).toFixed(0)} KiB unpacked`);
+});
+
+test("conditional exports: node, browser, worker/edge entries, each with types", () => {
+  const root = pkg.exports["."] as Record<string, { types: string; default: string }>;
+  const want: Record<string, string> = {
+    workerd: "./dist/index.worker.js", "edge-light": "./dist/index.worker.js", worker: "./dist/index.worker.js",
+    browser: "./dist/index.browser.js", node: "./dist/index.js", default: "./dist/index.browser.js",
+  };
+  assert.deepEqual(Object.keys(root), Object.keys(want), "condition order: edge runtimes before browser, then node, then default");
+  for (const [cond, file] of Object.entries(want)) {
+    assert.equal(root[cond].default, file, cond);
+    assert.equal(root[cond].types, file.replace(/\.js$/, ".d.ts"), `${cond} types`);
+  }
+  assert.equal(pkg.exports["./kernels.simd.wasm"], "./build/kernels.simd.wasm");
+  assert.equal(pkg.exports["./kernels.relaxed.wasm"], "./build/kernels.relaxed.wasm");
+});
+
+test(`budgets: each wasm build ≤ 64 KiB; the host library (browser entry, minified, no model) ≤ 60 KiB`, async (t) => {
+  for (const v of ["simd", "relaxed"]) {
+    const size = statSync(join(ROOT, `build/kernels.${v}.wasm`)).size;
+    t.diagnostic(`build/kernels.${v}.wasm: ${(size / KiB).toFixed(1)} KiB (budget 64 KiB)`);
+    assert.ok(size <= WASM_BUDGET, `build/kernels.${v}.wasm is ${size} bytes, over the ${WASM_BUDGET}-byte budget`);
+  }
+  for (const entry of ["index.browser", "index.worker"]) {
+    const r = await build({
+      entryPoints: [join(ROOT, `dist/${entry}.js`)], bundle: true, minify: true, format: "esm", platform: "browser",
+      write: false, logLevel: "silent",
+    });
+    const code = r.outputFiles[0].contents;
+    t.diagnostic(`${entry} minified: ${(code.length / KiB).toFixed(1)} KiB, gzip ${(gzipSync(code).length / KiB).toFixed(1)} KiB (budget 60 KiB minified)`);
+    assert.ok(code.length <= HOST_BUDGET, `${entry} is ${code.length} bytes minified, over the ${HOST_BUDGET}-byte budget`);
+    assert.doesNotMatch(r.outputFiles[0].text, /["'`]node:[a-z]|\brequire\(/, `${entry} has no Node imports`);
+  }
+});
+
+let tmp = "";
+let nodeModules = "";
+before(() => {
+  tmp = mkdtempSync(join(tmpdir(), "s2s-package-"));
+  nodeModules = installPacked(tmp);
+  // the consumer app: its sources and the example model beside them
+  mkdirSync(join(tmp, "app"));
+  for (const f of readdirSync(CONSUMER)) copyFileSync(join(CONSUMER, f), join(tmp, "app", f));
+  copyFileSync(join(ROOT, "examples/models/dates-model.js"), join(tmp, "app/dates-model.js"));
+});
+after(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+async function bundle(entry: string, outdir: string, o: BuildOptions): Promise<string[]> {
+  const r = await build({
+    entryPoints: [join(tmp, "app", entry)], bundle: true, format: "esm", outdir, metafile: true, logLevel: "silent", ...o,
+  });
+  return Object.keys(r.metafile?.inputs ?? {});
+}
+
+function runNode(args: string[], cwd: string): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 60_000 });
+  // long lines (inlined base64) would bury the message
+  const stderr = r.stderr.split("\n").map((l) => (l.length > 300 ? l.slice(0, 300) + "…" : l)).join("\n");
+  return { stdout: r.stdout, stderr, status: r.status };
+}
+
+test("esbuild, platform node: the bundle runs and translates (kernels found in node_modules/seq2seq-wasm)", async () => {
+  const out = join(tmp, "out-node");
+  const inputs = await bundle("node.mjs", out, { platform: "node", target: "node20" });
+  assert.ok(inputs.some((p) => p.endsWith("node_modules/seq2seq-wasm/dist/index.js")), `node entry used: ${inputs.filter((p) => p.includes("index")).join(", ")}`);
+  const r = runNode([join(out, "node.js"), "Monday, May 3, 1999"], tmp);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { variant: "simd", translation: "1999-05-03" });
+});
+
+test("esbuild, platform node, one file with the kernels inlined: runs with no node_modules at all", async () => {
+  const out = join(tmp, "out-single");
+  await bundle("node-single-file.mjs", out, { platform: "node", target: "node20", loader: { ".wasm": "binary" } });
+  const alone = mkdtempSync(join(tmpdir(), "s2s-alone-"));
+  try {
+    copyFileSync(join(out, "node-single-file.js"), join(alone, "app.mjs"));
+    const r = runNode([join(alone, "app.mjs"), "12/25/84"], alone);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { variant: "simd", translation: "1984-12-25" });
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
+  }
+});
+
+test("esbuild, platform browser: no Node code; the .wasm files are assets, fetched and compiled while streaming", async () => {
+  const out = join(tmp, "out-browser");
+  const inputs = await bundle("browser.mjs", out, { platform: "browser", target: "es2022", loader: { ".wasm": "file" } });
+  assert.ok(inputs.some((p) => p.endsWith("node_modules/seq2seq-wasm/dist/index.browser.js")), "browser entry used");
+  assert.ok(!inputs.some((p) => /load-node|io\/atomic/.test(p)), `no Node loader: ${inputs.join(", ")}`);
+  const code = readFileSync(join(out, "browser.js"), "utf8");
+  assert.doesNotMatch(code, /["'`]node:[a-z]|\brequire\(/, "no Node imports in the browser bundle");
+  const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm")).sort();
+  assert.equal(wasm.length, 2, `both builds copied as assets: ${wasm}`);
+  const r = runNode([join(tmp, "app/run-browser-bundle.mjs"), join(out, "browser.js"), "3rd of May 1999"], tmp);
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as { translation: string; variant: string; fetched: string[]; streamed: number };
+  assert.equal(res.translation, "1999-05-03");
+  assert.equal(res.fetched.length, 1, "one build fetched");
+  assert.match(res.fetched[0], new RegExp(`^kernels\\.${res.variant}-.*\\.wasm$`));
+  assert.equal(res.streamed, 1, "compiled with WebAssembly.compileStreaming");
+});
