@@ -6,9 +6,21 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * The npm that runs the tests (npm_execpath under `npm test`), not the first
+ * `npm` on PATH: inside `npm test`, node_modules/.bin comes first and holds an
+ * old npm 6 that a dev dependency (as-pect → npm-install-peers) pulls in.
+ */
+function npmCommand(): [string, string[]] {
+  const execPath = process.env.npm_execpath;
+  if (execPath && /npm-cli\.js$/.test(execPath)) return [process.execPath, [execPath]];
+  return ["npm", []];
+}
+
 function npm(args: string[], cwd = ROOT): string {
   // --ignore-scripts: `prepare` (the full build) already ran before the tests
-  const r = spawnSync("npm", [...args, "--ignore-scripts", "--json"], { cwd, encoding: "utf8", timeout: 120_000 });
+  const [cmd, pre] = npmCommand();
+  const r = spawnSync(cmd, [...pre, ...args, "--ignore-scripts", "--json"], { cwd, encoding: "utf8", timeout: 120_000 });
   if (r.status !== 0) throw new Error(`npm ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
