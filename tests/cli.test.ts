@@ -117,15 +117,23 @@ test("bad model files and flags: one clear stderr line, non-zero exit", async ()
   assertCleanFailure(await runCli(["frobnicate"]), /unknown command "frobnicate"/);
 });
 
-test("--help works for the program and every command", async () => {
+test("--help works for the program and every command; unknown flags are refused everywhere", async () => {
   const top = await runCli(["--help"]);
   assert.equal(top.code, 0);
-  for (const cmd of ["translate", "score", "info"]) {
-    assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`));
+  const commands = [...top.stdout.matchAll(/^  ([a-z]+) {2,}/gm)].map((m) => m[1]);
+  assert.ok(commands.length >= 13, `commands listed: ${commands.join(", ")}`);
+  for (const cmd of ["translate", "score", "train", "prepare", "eval", "tokenize", "detokenize", "bpe", "bleu", "chrf", "data", "info", "demo"]) {
+    assert.ok(commands.includes(cmd), `s2s --help does not list ${cmd}`);
+  }
+  for (const cmd of commands) {
     const r = await runCli([cmd, "--help"]);
-    assert.equal(r.code, 0);
-    assert.match(r.stdout, /^usage: s2s /);
-    assert.match(r.stdout, /--model FILE/);
+    assert.equal(r.code, 0, `${cmd} --help: ${r.stderr}`);
+    assert.match(r.stdout, /^usage: s2s /, `${cmd} --help`);
+    assert.match(r.stdout, /--help/, `${cmd} --help lists --help`);
+    assertCleanFailure(await runCli([cmd, "--no-such-flag"]), /unknown option --no-such-flag/);
+  }
+  for (const cmd of ["translate", "score", "info"]) {
+    assert.match((await runCli([cmd, "--help"])).stdout, /--model FILE/);
   }
 });
 
