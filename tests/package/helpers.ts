@@ -1,19 +1,22 @@
 // The package as a consumer gets it: `npm pack`, unpacked into node_modules.
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * The npm that runs the tests (npm_execpath under `npm test`), not the first
- * `npm` on PATH: inside `npm test`, node_modules/.bin comes first and holds an
- * old npm 6 that a dev dependency (as-pect → npm-install-peers) pulls in.
+ * The machine's npm, not the first `npm` on PATH: inside `npm test`,
+ * node_modules/.bin comes first and holds an old npm 6 that a dev dependency
+ * (as-pect → glob-promise → npm-install-peers) pulls in.
  */
 function npmCommand(): [string, string[]] {
-  const execPath = process.env.npm_execpath;
-  if (execPath && /npm-cli\.js$/.test(execPath)) return [process.execPath, [execPath]];
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir || dir.includes("node_modules")) continue;
+    const candidate = join(dir, "npm");
+    if (existsSync(candidate)) return [candidate, []];
+  }
   return ["npm", []];
 }
 
