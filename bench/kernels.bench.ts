@@ -1,0 +1,601 @@
+// Kernel benchmarks: our two wasm builds against plain JavaScript,
+// @tensorflow/tfjs (wasm and cpu backends) and onnxruntime-web (wasm), all
+// single-threaded, in one process. Every baseline is first checked to compute
+// the same numbers as our kernel (max abs diff printed), then timed with
+// tinybench (warm-up, then samples; median and p25/p75 reported).
+//
+//   node --experimental-wasm-relaxed-simd --import tsx bench/kernels.bench.ts
+//
+// Env: BENCH_TIME (ms per task, default 600), BENCH_WARMUP (ms, default 200),
+//      BENCH_CLOCK (wall: performance.now, the default; cpu: process CPU time),
+//      BENCH_ROUNDS (passes the task time is split into, default 6),
+//      BENCH_ONLY (comma list of case ids), BENCH_OUT (JSON path).
+// Writes bench/results/kernels.json; bench/report.ts renders docs/benchmarks.md.
+
+import { Bench } from "tinybench";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import * as ort from "onnxruntime-web";
+import { loadEngine } from "../src/engine/load-node.js";
+import type { Engine } from "../src/engine/engine.js";
+import type { Variant } from "../src/engine/kernels.js";
+import * as js from "./baselines/js.js";
+import * as onnx from "./onnx/graphs.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const TIME = Number(process.env.BENCH_TIME ?? 600);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+/** passes over the implementations of a case; each gets TIME / ROUNDS ms per pass */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/**
+ * "wall" (default): performance.now(). "cpu": this process's CPU time (user +
+ * system, µs resolution), which leaves out time spent descheduled while other
+ * processes use the cores, but counts the process's background threads too
+ * (concurrent GC, JIT), which penalizes libraries that allocate per call.
+ */
+const CLOCK = process.env.BENCH_CLOCK === "cpu" ? "cpu" : "wall";
+const cpuClock = {
+  name: "process.cpuUsage",
+  fn: () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  },
+  fromMs: (ms: number) => ms,
+  toMs: (t: number | bigint) => Number(t),
+};
+const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+const OUT = process.env.BENCH_OUT ?? join(here, "results", "kernels.json");
+
+// ---- shapes and targets of the four cases ----------------------------------------
+const E = 512, H = 512, G = 4 * H; // LSTM
+const L = 50, A = 512, DM = 512; // attention (query size H)
+const N3 = 512; // GEMM
+
+/** Targets of the task brief: latency ceilings (ms) or throughput floors (GFLOP/s). */
+const TARGETS: Record<string, { maxMs?: number; minGflops?: Partial<Record<Variant, number>> }> = {
+  lstm_b1: { maxMs: 0.15 },
+  lstm_b32: { maxMs: 4.0 },
+  attention_b1: { maxMs: 0.06 },
+  gemm_nt: { minGflops: { simd: 30, relaxed: 42 } },
+};
+
+// ---- data -------------------------------------------------------------------------
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rng = mulberry32(20240611);
+const rand = (n: number, scale = 1) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
+
+/** [rows, cols] → [cols, rows] */
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+  return t;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+// ---- implementations ----------------------------------------------------------------
+type Outputs = Float32Array[];
+
+interface Impl {
+  /** ours-simd, ours-relaxed, js, tfjs-wasm, tfjs-cpu, ort-wasm */
+  impl: string;
+  /** how it computes the case, when there is a choice (e.g. "2×gemm_nt") */
+  variant?: string;
+  ours?: Variant;
+  /** runs once before timing (e.g. selects the tfjs backend) */
+  before?: () => Promise<void>;
+  after?: () => Promise<void>;
+  /** the timed body */
+  run: () => unknown;
+  /** run returns a promise (told to tinybench, which otherwise probes by calling it) */
+  async?: boolean;
+  /** computes the case from the fixed inputs and returns its outputs */
+  check: () => Outputs | Promise<Outputs>;
+}
+
+interface Case {
+  id: string;
+  title: string;
+  flops: number;
+  flopsNote: string;
+  impls: Impl[];
+}
+
+const copy = (eng: Engine, p: number, n: number) => eng.arena.f32(p, n).slice();
+
+async function tfBackend(name: "wasm" | "cpu"): Promise<void> {
+  if (tf.getBackend() !== name) await tf.setBackend(name);
+  await tf.ready();
+}
+
+/** tfjs implementation: tensors are made for the backend right before timing. */
+function tfImpl<T>(backend: "wasm" | "cpu", variant: string | undefined, make: () => T, step: (t: T) => tf.Tensor[], free: (t: T) => void): Impl {
+  let t: T | null = null;
+  const ensure = async () => {
+    await tfBackend(backend);
+    if (!t) t = make();
+    return t;
+  };
+  return {
+    impl: `tfjs-${backend}`,
+    variant,
+    before: async () => void (await ensure()),
+    after: async () => {
+      if (t) free(t);
+      t = null;
+    },
+    run: () => {
+      for (const r of step(t!)) r.dispose();
+    },
+    check: async () => {
+      const tt = await ensure();
+      const outs = step(tt);
+      const data = outs.map((o) => o.dataSync() as Float32Array);
+      for (const o of outs) o.dispose();
+      return data;
+    },
+  };
+}
+
+/** onnxruntime-web implementation of a graph with fixed feeds. */
+async function ortImpl(bytes: Uint8Array, feeds: Record<string, ort.Tensor>, outputs: string[], variant?: string): Promise<Impl> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+  return {
+    impl: "ort-wasm",
+    variant,
+    async: true,
+    run: () => session.run(feeds),
+    check: async () => {
+      const r = await session.run(feeds);
+      return outputs.map((o) => Float32Array.from(r[o].data as Float32Array));
+    },
+  };
+}
+
+const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor("float32", data, dims);
+
+// ---- case 1 and 2: one LSTM step -----------------------------------------------------
+async function lstmCase(B: number, engines: Engine[]): Promise<Case> {
+  const wih = rand(G * E, 1 / Math.sqrt(H)), whh = rand(G * H, 1 / Math.sqrt(H)), bias = rand(G, 0.1);
+  const x = rand(B * E), h0 = rand(B * H, 0.5), c0 = rand(B * H, 0.5);
+  // [W_ih W_hh] rows and [x; h] rows for the single-GEMM variant
+  const wcat = new Float32Array(G * (E + H));
+  for (let r = 0; r < G; r++) {
+    wcat.set(wih.subarray(r * E, (r + 1) * E), r * (E + H));
+    wcat.set(whh.subarray(r * H, (r + 1) * H), r * (E + H) + E);
+  }
+  const xh0 = new Float32Array(B * (E + H));
+  for (let b = 0; b < B; b++) {
+    xh0.set(x.subarray(b * E, (b + 1) * E), b * (E + H));
+    xh0.set(h0.subarray(b * H, (b + 1) * H), b * (E + H) + E);
+  }
+  const impls: Impl[] = [];
+  for (const eng of engines) {
+    const k = eng.kernels, ar = eng.arena;
+    const pWih = ar.putF32(wih), pWhh = ar.putF32(whh), pB = ar.putF32(bias);
+    const px = ar.putF32(x), ph = ar.putF32(h0), pc = ar.putF32(c0), pg = ar.allocF32(B * G);
+    // x·W_ihᵀ + b, then += h·W_hhᵀ (β = 1), then the cell
+    const two = () => {
+      k.gemm_nt(B, G, E, px, E, pWih, E, pg, G, pB, 0);
+      k.gemm_nt(B, G, H, ph, H, pWhh, H, pg, G, 0, 1);
+      k.lstm_cell_forward(B, H, pg, G, ph, pc, 0, 0, 0, 0, 0, 0);
+    };
+    impls.push({
+      impl: `ours-${eng.variant}`, ours: eng.variant, variant: "2×gemm_nt",
+      run: two,
+      check: () => {
+        ar.f32(ph, B * H).set(h0);
+        ar.f32(pc, B * H).set(c0);
+        two();
+        return [copy(eng, ph, B * H), copy(eng, pc, B * H)];
+      },
+    });
+    // [x; h]·[W_ih W_hh]ᵀ + b in one GEMM; the cell writes h' back into [x; h]
+    const pWcat = ar.putF32(wcat), pxh = ar.putF32(xh0), ph2 = ar.putF32(h0), pc2 = ar.putF32(c0), pg2 = ar.allocF32(B * G);
+    const hIn = pxh + 4 * E;
+    const cat = B === 1
+      ? () => {
+        k.gemm_nt(1, G, E + H, pxh, E + H, pWcat, E + H, pg2, G, pB, 0);
+        k.lstm_cell_forward(1, H, pg2, G, hIn, pc2, 0, 0, 0, 0, 0, 0);
+      }
+      : () => {
+        k.gemm_nt(B, G, E + H, pxh, E + H, pWcat, E + H, pg2, G, pB, 0);
+        k.lstm_cell_forward(B, H, pg2, G, ph2, pc2, hIn, E + H, 0, 0, 0, 0);
+      };
+    impls.push({
+      impl: `ours-${eng.variant}`, ours: eng.variant, variant: "[x;h] gemm_nt",
+      run: cat,
+      check: () => {
+        ar.f32(pxh, B * (E + H)).set(xh0);
+        ar.f32(ph2, B * H).set(h0);
+        ar.f32(pc2, B * H).set(c0);
+        cat();
+        const h = new Float32Array(B * H);
+        const xh = ar.f32(pxh, B * (E + H));
+        for (let b = 0; b < B; b++) h.set(xh.subarray(b * (E + H) + E, (b + 1) * (E + H)), b * H);
+        return [h, copy(eng, pc2, B * H)];
+      },
+    });
+  }
+  {
+    const hj = h0.slice(), cj = c0.slice(), gj = new Float32Array(B * G);
+    impls.push({
+      impl: "js",
+      run: () => js.lstmStep(B, E, H, x, hj, cj, wih, whh, bias, gj),
+      check: () => {
+        hj.set(h0);
+        cj.set(c0);
+        js.lstmStep(B, E, H, x, hj, cj, wih, whh, bias, gj);
+        return [hj.slice(), cj.slice()];
+      },
+    });
+  }
+  const wihT = transpose(wih, G, E), whhT = transpose(whh, G, H);
+  for (const backend of ["wasm", "cpu"] as const) {
+    impls.push(tfImpl(backend, "x·W_ihᵀ + h·W_hhᵀ (pre-transposed)",
+      () => ({
+        x: tf.tensor2d(x, [B, E]), h: tf.tensor2d(h0, [B, H]), c: tf.tensor2d(c0, [B, H]),
+        wih: tf.tensor2d(wihT, [E, G]), whh: tf.tensor2d(whhT, [H, G]), b: tf.tensor1d(bias),
+      }),
+      (t) => tf.tidy(() => {
+        const z = tf.add(tf.add(tf.matMul(t.x, t.wih), tf.matMul(t.h, t.whh)), t.b);
+        const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+        const cn = tf.add(tf.mul(tf.sigmoid(zf), t.c), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
+        const hn = tf.mul(tf.sigmoid(zo), tf.tanh(cn));
+        return [hn, cn];
+      }),
+      (t) => Object.values(t).forEach((v) => v.dispose()),
+    ));
+  }
+  impls.push(await ortImpl(onnx.lstmStep(B, E, H, wih, whh, bias), { x: f32(x, [B, E]), h: f32(h0, [B, H]), c: f32(c0, [B, H]) }, ["h_out", "c_out"], "Gemm×2 + Split + σ/tanh"));
+  return {
+    id: `lstm_b${B}`,
+    title: `LSTM step E=H=${H}, batch ${B}`,
+    flops: 2 * B * G * (E + H),
+    flopsNote: "2·B·4H·(E+H): the gate GEMMs; the cell's element-wise work is not counted",
+    impls,
+  };
+}
+
+// ---- case 3: additive attention step ----------------------------------------------------
+async function attentionCase(engines: Engine[]): Promise<Case> {
+  const wq = rand(A * H, 1 / Math.sqrt(H)), v = rand(A, 1 / Math.sqrt(A));
+  const q = rand(H), keys = rand(L * A), mem = rand(L * DM);
+  const impls: Impl[] = [];
+  for (const eng of engines) {
+    const k = eng.kernels, ar = eng.arena;
+    const pWq = ar.putF32(wq), pv = ar.putF32(v), pq = ar.putF32(q), pk = ar.putF32(keys), pm = ar.putF32(mem);
+    const plen = ar.putI32([L]), pqp = ar.allocF32(A), pa = ar.allocF32(L), pctx = ar.allocF32(DM);
+    const run = () => {
+      k.gemm_nt(1, A, H, pq, H, pWq, H, pqp, A, 0, 0);
+      k.attention_additive_forward(1, L, A, DM, pqp, A, pk, pv, pm, plen, 0, pa, pctx, DM);
+    };
+    impls.push({
+      impl: `ours-${eng.variant}`, ours: eng.variant, variant: "gemm_nt + attention_additive_forward",
+      run,
+      check: () => {
+        run();
+        return [copy(eng, pa, L), copy(eng, pctx, DM)];
+      },
+    });
+  }
+  {
+    const qp = new Float32Array(A), alpha = new Float32Array(L), ctx = new Float32Array(DM);
+    const run = () => js.attentionAdditive(L, H, A, DM, q, wq, keys, v, mem, qp, alpha, ctx);
+    impls.push({ impl: "js", run, check: () => (run(), [alpha.slice(), ctx.slice()]) });
+  }
+  const wqT = transpose(wq, A, H);
+  for (const backend of ["wasm", "cpu"] as const) {
+    impls.push(tfImpl(backend, undefined,
+      () => ({
+        q: tf.tensor2d(q, [1, H]), wq: tf.tensor2d(wqT, [H, A]), keys: tf.tensor2d(keys, [L, A]),
+        v: tf.tensor2d(v, [A, 1]), mem: tf.tensor2d(mem, [L, DM]),
+      }),
+      (t) => tf.tidy(() => {
+        const qp = tf.matMul(t.q, t.wq);
+        const s = tf.reshape(tf.matMul(tf.tanh(tf.add(t.keys, qp)), t.v), [1, L]);
+        const alpha = tf.softmax(s);
+        const ctx = tf.matMul(alpha, t.mem);
+        return [alpha, ctx];
+      }),
+      (t) => Object.values(t).forEach((x) => x.dispose()),
+    ));
+  }
+  impls.push(await ortImpl(onnx.attentionAdditive(L, H, A, DM, wq, v), { q: f32(q, [1, H]), keys: f32(keys, [L, A]), mem: f32(mem, [L, DM]) }, ["alpha", "ctx"]));
+  return {
+    id: "attention_b1",
+    title: `Additive attention step incl. query projection, L=${L}, H=A=Dm=${H}, batch 1`,
+    flops: 2 * A * H + 3 * L * A + 2 * L * DM,
+    flopsNote: "2·A·H (q·W_qᵀ) + 3·L·A (add, ·v, sum; tanh not counted) + 2·L·Dm (context)",
+    impls,
+  };
+}
+
+// ---- case 4: GEMM 512³ --------------------------------------------------------------------
+async function gemmCases(engines: Engine[]): Promise<Case[]> {
+  const M = N3, N = N3, K = N3;
+  const a = rand(M * K), b = rand(N * K);
+  const flops = 2 * M * N * K;
+  const note = "2·M·N·K";
+  const cases: Case[] = [];
+  for (const layout of ["nt", "nn", "tn"] as const) {
+    const impls: Impl[] = [];
+    for (const eng of engines) {
+      const k = eng.kernels, ar = eng.arena;
+      const pa = ar.putF32(a), pb = ar.putF32(b), pc = ar.allocF32(M * N);
+      const fn = layout === "nt" ? k.gemm_nt : layout === "nn" ? k.gemm_nn : k.gemm_tn;
+      const lda = layout === "tn" ? M : K, ldb = layout === "nt" ? K : N;
+      const run = () => fn(M, N, K, pa, lda, pb, ldb, pc, N, 0, 0);
+      impls.push({ impl: `ours-${eng.variant}`, ours: eng.variant, variant: `gemm_${layout}`, run, check: () => (run(), [copy(eng, pc, M * N)]) });
+    }
+    {
+      const c = new Float32Array(M * N);
+      const run = layout === "nt" ? () => js.gemmNT(M, N, K, a, b, c) : layout === "nn" ? () => js.gemmNN(M, N, K, a, b, c) : () => js.gemmTN(M, N, K, a, b, c);
+      impls.push({ impl: "js", run, check: () => (run(), [c.slice()]) });
+    }
+    if (layout === "nt") {
+      // tfjs: A·Bᵀ from a pre-transposed B (its transposeB path is ~10× slower on the wasm backend)
+      const bT = transpose(b, N, K);
+      for (const backend of ["wasm", "cpu"] as const) {
+        impls.push(tfImpl(backend, "matMul(A, Bᵀ pre-transposed)",
+          () => ({ a: tf.tensor2d(a, [M, K]), bT: tf.tensor2d(bT, [K, N]) }),
+          (t) => [tf.matMul(t.a, t.bT)],
+          (t) => { t.a.dispose(); t.bT.dispose(); },
+        ));
+      }
+      impls.push(await ortImpl(onnx.gemmNT(M, N, K), { A: f32(a, [M, K]), B: f32(b, [N, K]) }, ["C"], "Gemm transB=1, both operands inputs"));
+      impls.push(await ortImpl(onnx.gemmNT(M, N, K, b), { A: f32(a, [M, K]) }, ["C"], "Gemm transB=1, B an initializer (pre-packed)"));
+    }
+    cases.push({
+      id: `gemm_${layout}`,
+      title: `GEMM ${M}×${N}×${K}, ${layout === "nt" ? "A·Bᵀ" : layout === "nn" ? "A·B" : "Aᵀ·B"} (gemm_${layout})`,
+      flops, flopsNote: note, impls,
+    });
+  }
+  return cases;
+}
+
+// ---- measurement ---------------------------------------------------------------------------
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+interface Row {
+  impl: string;
+  variant?: string;
+  ours?: Variant;
+  median: number;
+  p25: number;
+  p75: number;
+  min: number;
+  samples: number;
+  gflops: number;
+  maxAbsDiff: number | null;
+  /** this row's median / our build's median (how many times slower than ours) */
+  vsSimd?: number;
+  vsRelaxed?: number;
+  /** GFLOP/s over the build's own large-GEMM peak (our rows only) */
+  ofPeak?: number;
+  /** the variant reported as "ours" for this case */
+  headline?: boolean;
+}
+
+async function measure(c: Case): Promise<Row[]> {
+  // 1. same numbers: every implementation against our SIMD build
+  const ref = await c.impls[0].check();
+  const diffs: (number | null)[] = [];
+  for (const im of c.impls) {
+    if (im === c.impls[0]) {
+      diffs.push(null);
+      continue;
+    }
+    await im.before?.();
+    const out = await im.check();
+    const d = Math.max(...out.map((o, i) => maxAbsDiff(o, ref[i])));
+    diffs.push(d);
+    console.log(`  check ${c.id} ${im.impl}${im.variant ? ` (${im.variant})` : ""}: max abs diff vs ours-${c.impls[0].ours} ${d.toExponential(2)}`);
+    if (!(d < 1e-2)) throw new Error(`${c.id}: ${im.impl} disagrees with our kernel (max abs diff ${d})`);
+  }
+  // 2. timing: ROUNDS passes over all implementations (the order reversed every
+  // other pass), samples pooled per implementation, so that load from other
+  // processes on the machine spreads over all of them instead of hitting one
+  const pooled: number[][] = c.impls.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = c.impls.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    const bench = new Bench({
+      name: c.id, time: TIME / ROUNDS, warmup: round === 0, warmupTime: WARMUP, warmupIterations: 5,
+      iterations: round === 0 ? 4 : 2, retainSamples: true, throws: true,
+      ...(CLOCK === "cpu" ? { timestampProvider: cpuClock, subtractTimerOverhead: true } : {}),
+    });
+    for (const i of order) {
+      const im = c.impls[i];
+      bench.add(`${im.impl}${im.variant ? ` ${im.variant}` : ""}`, im.run, {
+        async: im.async ?? false,
+        beforeAll: im.before ? async () => im.before!() : undefined,
+      });
+    }
+    await bench.run();
+    order.forEach((i, t) => {
+      const r = bench.tasks[t].result;
+      if (r.state !== "completed") throw new Error(`${c.id}: ${c.impls[i].impl} did not complete (${r.state})`);
+      pooled[i].push(...r.latency.samples!);
+    });
+  }
+  for (const im of c.impls) await im.after?.();
+  return c.impls.map((im, i) => {
+    const s = pooled[i].sort((a, b) => a - b);
+    const median = quantile(s, 0.5);
+    return {
+      impl: im.impl, variant: im.variant, ours: im.ours,
+      median, p25: quantile(s, 0.25), p75: quantile(s, 0.75), min: s[0], samples: s.length,
+      gflops: c.flops / (median * 1e6), maxAbsDiff: diffs[i],
+    };
+  });
+}
+
+function pkgVersion(name: string): string {
+  try {
+    return JSON.parse(readFileSync(join(here, "..", "node_modules", name, "package.json"), "utf8")).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** CPU model line of /proc/cpuinfo, with family/model and the SIMD extensions of interest. */
+function cpuModel(): string {
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, "m").exec(info)?.[1].trim();
+    const flags = new Set((field("flags") ?? "").split(/\s+/));
+    const ext = ["avx2", "fma", "avx512f"].filter((f) => flags.has(f)).join(", ");
+    const model = field("model name");
+    if (model) return `${model} (family ${field("cpu family")}, model ${field("model")}${ext ? `; ${ext}` : ""})`;
+  } catch {
+    // not Linux
+  }
+  return os.cpus()[0]?.model ?? "unknown";
+}
+
+const fmt = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? "" : x.toFixed(d));
+
+function printTable(c: Case, rows: Row[]): void {
+  console.log(`\n${c.title}   (${(c.flops / 1e6).toFixed(2)} MFLOP: ${c.flopsNote})`);
+  const head = ["impl", "variant", "median ms", "p25", "p75", "min", "GFLOP/s", "of peak", "× simd", "× relaxed", "max |diff|"];
+  const body = rows.map((r) => [
+    (r.headline ? "*" : " ") + r.impl, r.variant ?? "", fmt(r.median, 4), fmt(r.p25, 4), fmt(r.p75, 4), fmt(r.min, 4), fmt(r.gflops, 2),
+    r.ofPeak === undefined ? "" : `${(100 * r.ofPeak).toFixed(0)}%`, fmt(r.vsSimd, 2), fmt(r.vsRelaxed, 2),
+    r.maxAbsDiff === null ? "(ref)" : r.maxAbsDiff.toExponential(1),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cols: string[]) => cols.map((x, i) => (i < 2 ? x.padEnd(w[i]) : x.padStart(w[i]))).join("  ");
+  console.log(line(head));
+  for (const b of body) console.log(line(b));
+}
+
+// ---- main -----------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const loadStart = os.loadavg();
+  const engines: Engine[] = [await loadEngine({ variant: "simd" })];
+  let relaxedNote = "";
+  try {
+    engines.push(await loadEngine({ variant: "relaxed" }));
+  } catch (e) {
+    relaxedNote = `relaxed build not measured: ${(e as Error).message}`;
+    console.warn(relaxedNote);
+  }
+
+  // baselines: tfjs wasm backend (SIMD, 1 thread) and cpu backend; onnxruntime-web wasm, 1 thread
+  const require = createRequire(import.meta.url);
+  setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + "/");
+  setThreadsCount(1);
+  tf.enableProdMode(); // no debug checks; silences the hint about tfjs-node
+  const handlers = { u: process.listeners("uncaughtException"), r: process.listeners("unhandledRejection") };
+  await tfBackend("cpu");
+  await tfBackend("wasm");
+  // the emscripten glue of tfjs-backend-wasm installs handlers that rethrow (printing its own
+  // minified source); errors of this script are reported by Node's default handler instead
+  for (const l of process.listeners("uncaughtException")) if (!handlers.u.includes(l)) process.off("uncaughtException", l);
+  for (const l of process.listeners("unhandledRejection")) if (!handlers.r.includes(l)) process.off("unhandledRejection", l);
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = "error";
+
+  const builders: [string, () => Promise<Case | Case[]>][] = [
+    ["lstm_b1", () => lstmCase(1, engines)],
+    ["lstm_b32", () => lstmCase(32, engines)],
+    ["attention_b1", () => attentionCase(engines)],
+    ["gemm", () => gemmCases(engines)],
+  ];
+  const results: { case: Case; rows: Row[] }[] = [];
+  for (const [id, build] of builders) {
+    if (ONLY && !ONLY.some((o) => id.startsWith(o) || o.startsWith(id))) continue;
+    const built = await build();
+    for (const c of Array.isArray(built) ? built : [built]) {
+      if (ONLY && !ONLY.some((o) => c.id.startsWith(o))) continue;
+      console.log(`\n== ${c.title}`);
+      results.push({ case: c, rows: await measure(c) });
+    }
+  }
+
+  // peak of each build: its fastest 512³ GEMM call (nt, nn or tn) — what the build
+  // reaches undisturbed; medians of busy machines would make the fractions meaningless
+  const peak: Partial<Record<Variant, number>> = {};
+  for (const { case: c, rows } of results) {
+    if (!c.id.startsWith("gemm_")) continue;
+    for (const r of rows) if (r.ours) peak[r.ours] = Math.max(peak[r.ours] ?? 0, c.flops / (r.min * 1e6));
+  }
+  // headline "ours" per build = its fastest variant in the case; ratios against it
+  for (const { rows } of results) {
+    const best: Partial<Record<Variant, Row>> = {};
+    for (const r of rows) if (r.ours && (!best[r.ours] || r.median < best[r.ours]!.median)) best[r.ours] = r;
+    for (const r of Object.values(best)) r!.headline = true;
+    for (const r of rows) {
+      if (best.simd) r.vsSimd = r.median / best.simd.median;
+      if (best.relaxed) r.vsRelaxed = r.median / best.relaxed.median;
+      if (r.ours && peak[r.ours]) r.ofPeak = r.gflops / peak[r.ours]!;
+    }
+  }
+  for (const { case: c, rows } of results) printTable(c, rows);
+
+  const targets = results.flatMap(({ case: c, rows }) => {
+    const t = TARGETS[c.id];
+    if (!t) return [];
+    return rows.filter((r) => r.headline && r.ours).map((r) => {
+      const ok = t.maxMs !== undefined ? r.median <= t.maxMs : r.gflops >= (t.minGflops?.[r.ours!] ?? Infinity);
+      return { case: c.id, build: r.ours!, variant: r.variant, median: r.median, gflops: r.gflops, maxMs: t.maxMs, minGflops: t.minGflops?.[r.ours!], met: ok };
+    });
+  });
+  console.log("\nTargets:");
+  for (const t of targets) {
+    const goal = t.maxMs !== undefined ? `≤ ${t.maxMs} ms` : `≥ ${t.minGflops} GFLOP/s`;
+    console.log(`  ${t.met ? "met   " : "MISSED"} ${t.case} ${t.build}: ${t.median.toFixed(4)} ms, ${t.gflops.toFixed(1)} GFLOP/s (${goal})`);
+  }
+
+  const json = {
+    generated: new Date().toISOString(),
+    machine: {
+      cpu: cpuModel(), cores: os.cpus().length, platform: `${os.platform()} ${os.arch()}`,
+      node: process.version, v8: process.versions.v8,
+      loadavgStart: loadStart, loadavgEnd: os.loadavg(),
+    },
+    settings: {
+      timeMs: TIME, warmupMs: WARMUP, rounds: ROUNDS, clock: CLOCK, threads: 1, relaxed: engines.some((e) => e.variant === "relaxed"), relaxedNote,
+      libraries: {
+        tinybench: pkgVersion("tinybench"),
+        "@tensorflow/tfjs": tf.version_core,
+        "@tensorflow/tfjs-backend-wasm": pkgVersion("@tensorflow/tfjs-backend-wasm"),
+        "onnxruntime-web": ort.env.versions.web,
+      },
+    },
+    peakGflops: peak,
+    targets,
+    cases: results.map(({ case: c, rows }) => ({ id: c.id, title: c.title, flops: c.flops, flopsNote: c.flopsNote, rows })),
+    durationS: (performance.now() - t0) / 1000,
+  };
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(json, null, 2) + "\n");
+  console.log(`\nwrote ${OUT} (${json.durationS.toFixed(0)} s)`);
+}
+
+await main();
