@@ -1,0 +1,181 @@
+// The experiment plan: which models are compared (docs/results.md), their
+// shared sizes and training budget, the data settings and what is measured.
+// One plan for the real run and a tiny one for --quick; both are written
+// into the output directory (run.json) so the report states them.
+
+import type { Attention, DecoderStyle, ModelConfig } from "../model/config.js";
+import { parseConfig } from "../model/config.js";
+
+/** One model of the comparison. All share the plan's sizes; they differ only in what is listed here. */
+export interface ModelSpec {
+  /** short name: directory name and --only value */
+  name: string;
+  /** name in tables and plots */
+  label: string;
+  /** one line for the report */
+  description: string;
+  attention: Attention;
+  decoderStyle: DecoderStyle;
+  bidirectional: boolean;
+  inputFeed: boolean;
+  /** reverse the source tokens (before EOS) at training and test time (Sutskever et al. 2014) */
+  reverseSource: boolean;
+}
+
+/**
+ * The models of issue 5, in training order (the headline model first).
+ * RNNenc is Bahdanau et al.'s baseline RNNencdec: no attention, the
+ * encoder summary m̄ fed to the decoder at every step (bahdanau style,
+ * attention none), unidirectional encoder as in Cho et al. 2014.
+ */
+export const MODELS: readonly ModelSpec[] = [
+  {
+    name: "rnnsearch", label: "RNNsearch", attention: "additive", decoderStyle: "bahdanau", bidirectional: true, inputFeed: false, reverseSource: false,
+    description: "additive attention (Bahdanau et al. 2014), bidirectional encoder, context fed to the decoder LSTM",
+  },
+  {
+    name: "rnnenc", label: "RNNenc", attention: "none", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: false,
+    description: "no attention: the encoder's last state m̄ is the context at every step (Cho et al. 2014; Bahdanau's RNNencdec), unidirectional encoder",
+  },
+  {
+    name: "rnnenc-rev", label: "RNNenc reversed", attention: "none", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: true,
+    description: "RNNenc with the source tokens reversed (Sutskever et al. 2014)",
+  },
+  {
+    name: "rnnsearch-uni", label: "RNNsearch uni", attention: "additive", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: false,
+    description: "RNNsearch with a unidirectional encoder: differs from RNNenc only by attention",
+  },
+  {
+    name: "luong-general", label: "Luong general", attention: "general", decoderStyle: "luong", bidirectional: true, inputFeed: true, reverseSource: false,
+    description: "multiplicative attention q·W·M_j on the new decoder state (Luong et al. 2015), input feeding, bidirectional encoder",
+  },
+  {
+    name: "luong-dot", label: "Luong dot", attention: "dot", decoderStyle: "luong", bidirectional: false, inputFeed: true, reverseSource: false,
+    description: "dot-product attention q·M_j (Luong et al. 2015), input feeding, unidirectional encoder",
+  },
+];
+
+export const MODEL_NAMES = MODELS.map((m) => m.name);
+
+export function modelSpec(name: string): ModelSpec {
+  const m = MODELS.find((x) => x.name === name);
+  if (!m) throw new Error(`unknown model ${name}`);
+  return m;
+}
+
+/** Sizes shared by every model. */
+export interface Sizes {
+  /** embedding size E (source and target) */
+  emb: number;
+  /** decoder hidden size Hd = size of an encoder memory vector Hm (so dot attention fits); a bidirectional encoder has Hd/2 per direction */
+  hidden: number;
+  /** additive attention size A */
+  attnDim: number;
+  layers: number;
+}
+
+export interface TrainPlan {
+  epochs: number;
+  batchSentences: number;
+  lr: number;
+  schedule: "constant" | "plateau";
+  decay: number;
+  dropout: number;
+  labelSmoothing: number;
+  clip: number;
+  initRange: number;
+  seed: number;
+  /** wall-clock limit per model, training and its validation included (minutes) */
+  budgetMinutes: number;
+  /** also checkpoint every N steps (a stop loses at most N steps; Ctrl-C is noticed at checkpoints and epoch ends) */
+  checkpointEvery: number;
+  /** validation BLEU after each epoch on the first N validation sentences (greedy); 0 = all */
+  validBleuLimit: number;
+}
+
+export interface DataPlan {
+  /** joint BPE merge operations learned on both training sides */
+  bpeMerges: number;
+  /** training pairs with more pieces on a side are left out (only affects training) */
+  maxLen: number;
+  /** first N training pairs (0 = all) */
+  trainLimit: number;
+  /** first N validation pairs (0 = all) */
+  validLimit: number;
+  /** first N test pairs (0 = all); the joined sets are made from them */
+  testLimit: number;
+  testSplit: string;
+  validSplit: string;
+}
+
+export interface EvalPlan {
+  /** beam sizes evaluated (1 = greedy) */
+  beams: number[];
+  alpha: number;
+  /** joined test sets: n consecutive pairs as one (1 = the test set itself) */
+  joins: number[];
+  /** upper edges of the source-length buckets (Moses tokens of the source) */
+  lengthEdges: number[];
+}
+
+export interface Plan {
+  quick: boolean;
+  pairs: string[];
+  models: string[];
+  sizes: Sizes;
+  train: TrainPlan;
+  data: DataPlan;
+  eval: EvalPlan;
+}
+
+export const PAIRS = ["de-en", "en-fr"] as const;
+
+export function fullPlan(): Plan {
+  return {
+    quick: false,
+    pairs: ["de-en", "en-fr"],
+    models: [...MODEL_NAMES],
+    sizes: { emb: 256, hidden: 256, attnDim: 256, layers: 1 },
+    train: {
+      epochs: 10, batchSentences: 64, lr: 2e-3, schedule: "plateau", decay: 0.5, dropout: 0.3, labelSmoothing: 0.1,
+      clip: 5, initRange: 0.1, seed: 1, budgetMinutes: 90, checkpointEvery: 200, validBleuLimit: 0,
+    },
+    data: { bpeMerges: 8000, maxLen: 80, trainLimit: 0, validLimit: 0, testLimit: 0, testSplit: "test_2016_flickr", validSplit: "val" },
+    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [10, 20, 30, 40, 50, 60, 70] },
+  };
+}
+
+/** A few minutes on a small subset: the script's smoke test. */
+export function quickPlan(): Plan {
+  return {
+    quick: true,
+    pairs: ["de-en"],
+    models: ["rnnsearch", "rnnenc"],
+    sizes: { emb: 64, hidden: 128, attnDim: 64, layers: 1 },
+    train: {
+      epochs: 2, batchSentences: 32, lr: 3e-3, schedule: "constant", decay: 0.5, dropout: 0, labelSmoothing: 0.1,
+      clip: 5, initRange: 0.1, seed: 1, budgetMinutes: 90, checkpointEvery: 25, validBleuLimit: 0,
+    },
+    data: { bpeMerges: 1000, maxLen: 80, trainLimit: 4000, validLimit: 100, testLimit: 100, testSplit: "test_2016_flickr", validSplit: "val" },
+    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [10, 20, 30, 40, 50, 60, 70] },
+  };
+}
+
+export function splitPair(pair: string): [string, string] {
+  const m = /^([a-z]{2,3})-([a-z]{2,3})$/.exec(pair);
+  if (!m) throw new Error(`a language pair is written SRC-TGT (de-en, en-fr), got ${JSON.stringify(pair)}`);
+  return [m[1], m[2]];
+}
+
+/** The model config of one model of the plan. */
+export function modelConfig(spec: ModelSpec, sizes: Sizes, Vs: number, Vt: number): ModelConfig {
+  const D = spec.bidirectional ? 2 : 1;
+  if (sizes.hidden % D !== 0) throw new Error(`hidden size ${sizes.hidden} is not divisible by 2 (bidirectional encoder)`);
+  return parseConfig({
+    src_vocab_size: Vs, tgt_vocab_size: Vt,
+    emb_dim: sizes.emb, enc_hidden: sizes.hidden / D, bidirectional: spec.bidirectional,
+    enc_layers: sizes.layers, dec_layers: sizes.layers, dec_hidden: sizes.hidden,
+    attn_dim: spec.attention === "additive" ? sizes.attnDim : 0,
+    attention: spec.attention, decoder_style: spec.decoderStyle, input_feed: spec.decoderStyle === "luong" && spec.inputFeed,
+  }, `model ${spec.name}`);
+}

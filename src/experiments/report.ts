@@ -1,0 +1,375 @@
+// The report generator: docs/results.md and its SVG figures, made only from
+// the JSON of a run (summary.json, files.ts). Every number in the Markdown
+// is read from that JSON; the prose that compares models is generated from
+// the same numbers.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { attentionHeatmapSvg } from "../report/heatmap.js";
+import { formatDuration } from "../train/progress.js";
+import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
+import { barChartSvg, linePlotSvg, type Series } from "./plots.js";
+import { MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
+
+/** The targets of issue 5 (beam 5, test_2016_flickr), shown beside the results. */
+export const TARGETS: Record<string, number> = { "de-en": 36, "en-fr": 55 };
+
+const LANG: Record<string, string> = { de: "German", en: "English", fr: "French", cs: "Czech" };
+
+/** Gathers run.json and every pair's and model's JSON of an output directory into one object. */
+export async function collectSummary(out: string): Promise<Summary | null> {
+  const run = await readJson<RunFile>(paths.run(out));
+  if (!run) return null;
+  const pairs: PairSummary[] = [];
+  for (const pair of run.plan.pairs) {
+    const [src, tgt] = splitPair(pair);
+    const prepared = await readJson<Record<string, unknown>>(join(paths.prep(out, pair), "prepared.json"));
+    const check = await readJson<PrepCheck>(paths.check(out, pair));
+    const models = [];
+    for (const name of run.plan.models) {
+      models.push({ name, train: await readJson<TrainFile>(paths.train(out, pair, name)), eval: await readJson<EvalFile>(paths.eval(out, pair, name)) });
+    }
+    pairs.push({ pair, src, tgt, prepared, check, models });
+  }
+  return { format: "s2s-experiments-summary", version: FORMAT_VERSION, generated: new Date().toISOString(), outDir: out, run, pairs };
+}
+
+const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(2));
+const f1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(1));
+const int = (x: number) => x.toLocaleString("en");
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
+
+function mdEsc(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function pairTitle(p: { src: string; tgt: string }): string {
+  return `${LANG[p.src] ?? p.src} → ${LANG[p.tgt] ?? p.tgt}`;
+}
+
+function specOf(name: string): ModelSpec {
+  return MODELS.find((m) => m.name === name) ?? modelSpec(name);
+}
+
+function encoderText(t: TrainFile): string {
+  const c = t.config;
+  return `${c.enc_layers}×${c.enc_hidden}${c.bidirectional ? " bi" : " uni"}`;
+}
+
+function testOf(e: EvalFile, set = "test") {
+  return e.sets.find((s) => s.set === set) ?? null;
+}
+
+function bleuAt(e: EvalFile | null, set: string, beam: number): number | null {
+  if (!e) return null;
+  return testOf(e, set)?.decode[String(beam)]?.bleu.score ?? null;
+}
+
+/** Tokens per second of training (target tokens, EOS included). */
+function tokPerSec(t: TrainFile): number | null {
+  // updates done × mean target tokens per update (the position is absent in files of older runs: whole epochs then)
+  const steps = t.position?.step ?? (t.status === "training" ? null : t.history[t.history.length - 1]?.step ?? null);
+  if (steps === null || t.trainSeconds <= 0) return null;
+  return (steps * (t.epochTgtTokens / Math.max(1, t.stepsPerEpoch))) / t.trainSeconds;
+}
+
+/** "10 (8)": epochs trained (best); a budget stop shows the fraction of the last epoch. */
+function epochsText(t: TrainFile): string {
+  const frac = t.stoppedAt ? t.stoppedAt.batch / Math.max(1, t.stepsPerEpoch) : 0;
+  const n = t.history.length + frac;
+  const best = t.bestEpoch === null ? "–" : t.bestEpoch > t.history.length ? `${t.bestEpoch}, partial` : String(t.bestEpoch);
+  const state = t.status === "budget" ? ", time budget" : t.status === "training" ? ", training" : "";
+  return `${Number.isInteger(n) ? n : n.toFixed(2)} (${best})${state}`;
+}
+
+function meanEpochSeconds(t: TrainFile): number | null {
+  const full = t.history.filter((h) => h.seconds > 0);
+  return full.length ? full.reduce((s, h) => s + h.seconds, 0) / full.length : null;
+}
+
+export interface ReportOptions {
+  /** name of the JSON file written beside results.md (the report's input), e.g. results.json */
+  jsonName: string;
+  /** how to regenerate, for the header */
+  regenerate: string;
+}
+
+/** Writes results.md and figures/ into dir from a summary; returns the Markdown. */
+export async function writeReport(summary: Summary, dir: string, o: ReportOptions): Promise<string> {
+  const figDir = join(dir, "figures");
+  await mkdir(figDir, { recursive: true });
+  const figures = new Map<string, string>();
+  const fig = (name: string, svg: string): string => {
+    figures.set(name, svg);
+    return `figures/${name}`;
+  };
+  const md = buildReport(summary, o, fig);
+  for (const [name, svg] of figures) await writeFile(join(figDir, name), svg);
+  await writeFile(join(dir, o.jsonName), JSON.stringify(summary) + "\n");
+  await writeFile(join(dir, "results.md"), md);
+  return md;
+}
+
+/** The Markdown of the report; fig(name, svg) stores a figure and returns its relative path. */
+export function buildReport(s: Summary, o: ReportOptions, fig: (name: string, svg: string) => string): string {
+  const run = s.run, plan = run.plan;
+  const L: string[] = [];
+  const p = (...lines: string[]) => L.push(...lines);
+  const last = run.commands[run.commands.length - 1];
+  const m = last?.machine;
+  p("# Results: what attention buys over a plain encoder-decoder", "");
+  p(`> Generated by [\`src/experiments/report.ts\`](../src/experiments/report.ts) from [\`${o.jsonName}\`](${o.jsonName}) ` +
+    `(the run's JSON, gathered from \`${s.outDir}\`) on ${s.generated.slice(0, 10)}; no number here is typed by hand. ${o.regenerate}`, "");
+  if (plan.quick) p(`> **Quick run** (\`--quick\`): tiny models, ${plan.train.epochs} epoch${plan.train.epochs > 1 ? "s" : ""}, ${int(plan.data.trainLimit)} training pairs. It checks that the pipeline works; its numbers say nothing about the models.`, "");
+
+  // status
+  const all = s.pairs.flatMap((pp) => pp.models.map((mm) => ({ pair: pp.pair, ...mm })));
+  const done = all.filter((x) => x.eval);
+  const pending = all.filter((x) => !x.eval);
+  p(`**Status:** ${done.length} of ${all.length} models trained and evaluated.` +
+    (pending.length ? ` Not finished yet: ${pending.map((x) => `${x.pair} ${x.name}${x.train ? ` (training: ${x.train.history.length}/${plan.train.epochs} epochs, ${formatDuration(x.train.wallSeconds)})` : ""}`).join(", ")}.` : ""), "");
+
+  // setup
+  p("## Setup", "");
+  p("| | |", "| --- | --- |");
+  p(`| command | ${run.commands.map((c) => `\`${mdEsc(c.command)}\` (${c.started.slice(0, 16).replace("T", " ")})`).join("<br>")} |`);
+  const firstPrep = s.pairs.find((pp) => pp.prepared)?.prepared as { stats?: Record<string, number>; settings?: Record<string, unknown> } | undefined;
+  const d = plan.data;
+  p(`| data | Multi30k task 1 (Flickr30k captions): training split${d.trainLimit ? ` (first ${int(d.trainLimit)} pairs)` : ""}, \`${d.validSplit}\`${d.validLimit ? ` (first ${d.validLimit})` : ""} for model selection, \`${d.testSplit}\`${d.testLimit ? ` (first ${d.testLimit})` : ""} for the results; raw text, lowercased, Moses-normalised and tokenized by the project's tokenizer, joint BPE (${int(d.bpeMerges)} merges learned on both training sides); training pairs longer than ${d.maxLen} pieces left out |`);
+  for (const pp of s.pairs) {
+    const st = (pp.prepared as { stats?: Record<string, number> } | null)?.stats;
+    const chk = pp.check?.splits.map((c) => `${c.split}.${c.lang} ${int(c.identical)}/${int(c.lines)}`).join(", ");
+    if (st) p(`| ${pp.pair} | ${int(st.train_pairs_kept ?? st.train_pairs)} training pairs, vocabularies ${int(st.src_vocab)} (${pp.src}) / ${int(st.tgt_vocab)} (${pp.tgt}) pieces${chk ? `; tokenization identical to the dataset's \`tok/\` files: ${chk} lines` : ""} |`);
+  }
+  p(`| long sentences | the test set with each 2, 3 and 4 consecutive pairs joined into one pair (sources joined by a space, references likewise): \`test_join2\`, \`test_join3\`, \`test_join4\`. Multi30k has almost no long sentences; these are made up, and stated as such wherever they appear |`);
+  const z = plan.sizes, t = plan.train;
+  p(`| sizes (every model) | embeddings ${z.emb}, decoder LSTM ${z.layers}×${z.hidden}, encoder memory ${z.hidden} per position (bidirectional: ${z.hidden / 2} per direction; unidirectional: ${z.hidden}), additive attention ${z.attnDim} |`);
+  p(`| training (every model) | ${t.epochs} epoch${t.epochs > 1 ? "s" : ""}, Adam lr ${t.lr}${t.schedule === "plateau" ? ` (× ${t.decay} after an epoch without validation improvement)` : ""}, ${t.batchSentences} sentences per batch (bucketed by length), dropout ${t.dropout}, label smoothing ${t.labelSmoothing}, gradient-norm clip ${t.clip}, uniform ±${t.initRange} initialisation; the model kept is the epoch with the lowest validation loss; time budget ${t.budgetMinutes} min per model |`);
+  p(`| seed | ${t.seed} (initialisation, batch order, dropout) |`);
+  p(`| decoding | greedy (beam 1) and beam ${Math.max(...plan.eval.beams)}, GNMT length normalisation α = ${plan.eval.alpha}, at most 2·S + 10 tokens |`);
+  const sig = done[0]?.eval?.bleuSignature;
+  p(`| metrics | sacreBLEU-compatible BLEU on detokenized output against the raw references, case-insensitive (the models output lowercase)${sig ? ` \`${sig}\`` : ""}; chrF2${done[0]?.eval ? ` \`${done[0].eval.chrfSignature}\`` : ""}; perplexity = exp(mean cross-entropy per reference piece, EOS included, teacher-forced) |`);
+  if (m) p(`| machine | ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (${m.platform}/${m.arch}); ${m.kernels} WebAssembly kernels; one training at a time, on one thread. The machine was shared with other work: the load average at the start of each training is in the JSON (\`sessions\`) |`);
+  p("");
+
+  // models
+  p("## Models", "");
+  p("Same data, same sizes, same training budget; they differ only in the columns below.", "");
+  p("| model | encoder | attention | decoder | source | parameters | what it is |", "| --- | --- | --- | --- | --- | --- | --- |");
+  for (const name of plan.models) {
+    const spec = specOf(name);
+    const tr = s.pairs.map((pp) => pp.models.find((x) => x.name === name)?.train).find((x) => x);
+    p(`| ${spec.label} | ${tr ? encoderText(tr) : spec.bidirectional ? "bi" : "uni"} | ${spec.attention} | ${spec.decoderStyle}${spec.inputFeed ? ", input feeding" : ""} | ${spec.reverseSource ? "reversed" : "as is"} | ${tr ? s.pairs.map((pp) => { const x = pp.models.find((y) => y.name === name)?.train; return x ? `${int(x.params)} (${pp.pair})` : null; }).filter(Boolean).join(", ") : "–"} | ${mdEsc(spec.description)} |`);
+  }
+  p("");
+
+  for (const pp of s.pairs) pairSection(pp, s, p, fig);
+  return L.join("\n") + "\n";
+}
+
+function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, fig: (name: string, svg: string) => string): void {
+  const plan = s.run.plan;
+  const beamMax = Math.max(...plan.eval.beams);
+  const title = pairTitle(pp);
+  const models = pp.models.filter((x) => x.train || x.eval);
+  p(`## ${title} (${pp.pair})`, "");
+  if (models.length === 0) {
+    p("Not run yet.", "");
+    return;
+  }
+  const evald = models.filter((x) => x.eval) as { name: string; train: TrainFile | null; eval: EvalFile }[];
+  const testSet = evald[0] ? testOf(evald[0].eval) : null;
+  // headline
+  p(`### Test set: ${testSet ? `${mdEsc(testSet.description)}, ${int(testSet.sentences)} sentences` : plan.data.testSplit}`, "");
+  p(`| model | BLEU greedy | BLEU beam ${beamMax} | chrF2 beam ${beamMax} | test perplexity | val BLEU beam ${beamMax} | epochs (best) | training time | per epoch | target tokens/s |`);
+  p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const x of models) {
+    const spec = specOf(x.name);
+    const e = x.eval, tr = x.train;
+    const test = e ? testOf(e) : null, val = e ? testOf(e, "val") : null;
+    const epochs = tr ? epochsText(tr) : "–";
+    p(`| ${spec.label} | ${f2(test?.decode["1"]?.bleu.score)} | **${f2(test?.decode[String(beamMax)]?.bleu.score)}** | ${f2(test?.decode[String(beamMax)]?.chrf)} | ${f2(test?.ppl)} | ${f2(val?.decode[String(beamMax)]?.bleu.score)} | ${epochs} | ${tr ? formatDuration(tr.trainSeconds) : "–"} | ${tr && meanEpochSeconds(tr) !== null ? formatDuration(meanEpochSeconds(tr)!) : "–"} | ${tr && tokPerSec(tr) !== null ? int(Math.round(tokPerSec(tr)!)) : "–"} |`);
+  }
+  p("");
+  const att = evald.filter((x) => specOf(x.name).attention !== "none");
+  const target = TARGETS[pp.pair];
+  if (att.length && target !== undefined && !plan.quick) {
+    const best = att.reduce((a, b) => ((bleuAt(a.eval, "test", beamMax) ?? -1) >= (bleuAt(b.eval, "test", beamMax) ?? -1) ? a : b));
+    const v = bleuAt(best.eval, "test", beamMax)!;
+    p(`Target of issue 5 for ${pp.pair}: an attention model at ≥ ${target} BLEU (beam ${beamMax}). Best attention model: ${specOf(best.name).label}, ${v.toFixed(2)}: ${v >= target ? "**met**" : "**not met**"}.`, "");
+  }
+  p(`Training time is the time in training steps on this machine (validation excluded; ${models.filter((x) => x.train).map((x) => `${specOf(x.name).label} ${formatDuration(x.train!.wallSeconds)}`).join(", ")} wall time with the per-epoch validation). "budget" marks a model stopped by the time budget.`, "");
+  if (evald.length) {
+    const cats = evald.map((x) => specOf(x.name).label);
+    const series: Series[] = plan.eval.beams.map((b) => ({ name: b === 1 ? "greedy" : `beam ${b}`, values: evald.map((x) => bleuAt(x.eval, "test", b)) }));
+    p(`![Test BLEU by model](${fig(`bleu-${pp.pair}.svg`, barChartSvg({ title: `${pp.pair}: BLEU on ${plan.data.testSplit}`, yLabel: "BLEU", categories: cats, series }))})`, "");
+  }
+
+  // joined sets
+  if (evald.length) {
+    const sets = evald[0].eval.sets.filter((x) => x.set !== "val");
+    p(`### Long inputs: the test set and its joined versions (beam ${beamMax})`, "");
+    p(`The joined sets are **made up**: each 2, 3 or 4 consecutive test pairs joined into one, since Multi30k has almost no long sentences.`, "");
+    p(`| model | ${sets.map((x) => `${x.set} (${int(x.sentences)} × ${x.srcWordsMean.toFixed(1)} words)`).join(" | ")} |`);
+    p(`| --- | ${sets.map(() => "---:").join(" | ")} |`);
+    for (const x of evald) p(`| ${specOf(x.name).label} | ${sets.map((st) => f2(bleuAt(x.eval, st.set, beamMax))).join(" | ")} |`);
+    p("");
+    p(`Test perplexity on the same sets: ${evald.map((x) => `${specOf(x.name).label} ${x.eval.sets.filter((y) => y.set !== "val").map((y) => f2(y.ppl)).join(" / ")}`).join("; ")} (${sets.map((x) => x.set).join(" / ")}).`, "");
+  }
+
+  // BLEU by length
+  if (evald.length) {
+    const bl = evald[0].eval.byLength[String(beamMax)];
+    p(`### BLEU by source length (beam ${beamMax})`, "");
+    p(`Corpus BLEU of the segments in each bucket of source length (Moses tokens), over ${bl.sets.map((x) => `\`${x}\``).join(", ")} together (the analogue of Figure 2 of Bahdanau et al. 2014; the long buckets hold joined pairs).`, "");
+    const labels = bl.rows.map((r) => r.label);
+    const sub = bl.rows.map((r) => `n=${r.sentences}`);
+    const series: Series[] = [];
+    for (const b of plan.eval.beams.slice().sort((a, c) => c - a)) {
+      for (const x of evald) {
+        const rows = x.eval.byLength[String(b)]?.rows ?? [];
+        series.push({ name: `${specOf(x.name).label}${plan.eval.beams.length > 1 ? (b === 1 ? " greedy" : ` beam ${b}`) : ""}`, values: rows.map((r) => (r.sentences >= 5 ? r.bleu : null)), dashed: b === 1 });
+      }
+    }
+    const beamSeries = series.filter((x) => !x.dashed);
+    p(`![BLEU by source length](${fig(`bleu-by-length-${pp.pair}.svg`, linePlotSvg({ title: `${pp.pair}: BLEU by source length, test + joined test sets (beam ${beamMax})`, xLabel: "source length (Moses tokens)", yLabel: "BLEU", x: labels, xSubLabels: sub, series: beamSeries, yMin: 0 }))})`, "");
+    if (plan.eval.beams.includes(1)) {
+      p(`[Greedy and beam together](${fig(`bleu-by-length-greedy-${pp.pair}.svg`, linePlotSvg({ title: `${pp.pair}: BLEU by source length, greedy (dashed) and beam ${beamMax}`, xLabel: "source length (Moses tokens)", yLabel: "BLEU", x: labels, xSubLabels: sub, series, yMin: 0 }))}) (dashed: greedy). Buckets with fewer than 5 segments are not drawn.`, "");
+    }
+    p(`| source length | segments (${bl.sets.join(" / ")}) | ${evald.map((x) => specOf(x.name).label).join(" | ")} |`);
+    p(`| --- | --- | ${evald.map(() => "---:").join(" | ")} |`);
+    bl.rows.forEach((r, i) => {
+      p(`| ${r.label} | ${r.sentences} (${bl.sets.map((x) => r.bySet[x] ?? 0).join(" / ")}) | ${evald.map((x) => f2(x.eval.byLength[String(beamMax)]?.rows[i]?.bleu)).join(" | ")} |`);
+    });
+    p("");
+    p("**Where attention helps, and where it does not.** " + lengthParagraph(pp, evald, beamMax), "");
+  }
+
+  // curves
+  const trained = models.filter((x) => x.train && x.train.history.length > 0) as { name: string; train: TrainFile }[];
+  if (trained.length) {
+    p("### Training curves", "");
+    const maxE = Math.max(...trained.map((x) => x.train.history.length));
+    const epochs = Array.from({ length: maxE }, (_, i) => i + 1);
+    const ser = (get: (h: TrainFile["history"][number]) => number | null | undefined): Series[] =>
+      trained.map((x) => ({ name: specOf(x.name).label, values: epochs.map((e) => { const h = x.train.history.find((y) => y.epoch === e); return h ? (get(h) ?? null) : null; }) }));
+    const xs = maxE === 1 ? epochs.map(String) : epochs;
+    p(`![Validation loss by epoch](${fig(`valid-loss-${pp.pair}.svg`, linePlotSvg({ title: `${pp.pair}: validation loss (cross-entropy per piece) by epoch`, xLabel: "epoch", yLabel: "validation loss", x: xs, series: ser((h) => h.validLoss) }))})`);
+    p(`![Validation BLEU by epoch](${fig(`valid-bleu-${pp.pair}.svg`, linePlotSvg({ title: `${pp.pair}: validation BLEU (greedy) by epoch`, xLabel: "epoch", yLabel: "BLEU", x: xs, series: ser((h) => h.metrics.BLEU) }))})`, "");
+    p(`| model | ${epochs.map((e) => `epoch ${e}`).join(" | ")} |`, `| --- | ${epochs.map(() => "---").join(" | ")} |`);
+    for (const x of trained) {
+      p(`| ${specOf(x.name).label} | ${epochs.map((e) => { const h = x.train.history.find((y) => y.epoch === e); return h ? `${f2(h.validLoss)} / ${f1(h.metrics.BLEU)}` : ""; }).join(" | ")} |`);
+    }
+    p("", "Each cell: validation loss / validation BLEU (greedy) after the epoch.", "");
+  }
+
+  // examples
+  if (evald.length && evald[0].eval.examples.length) {
+    p("### Attention on example sentences", "");
+    const head = evald.find((x) => x.name === "rnnsearch") ?? evald.find((x) => specOf(x.name).attention !== "none");
+    const base = evald.find((x) => x.name === "rnnenc");
+    for (const ex of evald[0].eval.examples) {
+      const joined = ex.set.startsWith("test_join");
+      p(`#### ${ex.id === "joined-long" ? `A long joined example (\`${ex.set}\` #${ex.index + 1}, ${ex.srcWords} words)` : `\`${ex.set}\` #${ex.index + 1} (${ex.srcWords} words)`}`, "");
+      if (joined) p("(Consecutive test pairs joined into one: made-up long input.)", "");
+      p(`- source: ${mdEsc(ex.source)}`, `- reference: ${mdEsc(ex.reference)}`, "");
+      p(`| model | output (beam ${ex.beam}) | sentence BLEU |`, "| --- | --- | ---: |");
+      for (const x of evald) {
+        const e = x.eval.examples.find((y) => y.id === ex.id);
+        if (e) p(`| ${specOf(x.name).label} | ${mdEsc(e.hypothesis)} | ${f1(e.sentenceBleu)} |`);
+      }
+      p("");
+      const heat = (x: typeof evald[number]) => {
+        const e = x.eval.examples.find((y) => y.id === ex.id);
+        if (!e || !e.attention) return null;
+        const name = `attention-${pp.pair}-${x.name}-${ex.id}.svg`;
+        return fig(name, attentionHeatmapSvg(e.srcPieces, e.steps, e.attention, { title: `${pp.pair} ${specOf(x.name).label}: ${ex.id} (beam ${e.beam})`, cell: e.srcPieces.length > 40 ? 12 : 18 }));
+      };
+      if (head) {
+        const h = heat(head);
+        if (h) p(`![${specOf(head.name).label} attention](${h})`, "");
+      }
+      const others = evald.filter((x) => x !== head && specOf(x.name).attention !== "none").map((x) => [x, heat(x)] as const).filter(([, h]) => h);
+      if (others.length) p(`Other attention models: ${others.map(([x, h]) => `[${specOf(x.name).label}](${h})`).join(", ")}.`, "");
+      if (head && base) {
+        const a = head.eval.examples.find((y) => y.id === ex.id)!, b = base.eval.examples.find((y) => y.id === ex.id)!;
+        const n = a.refLogprobs.length;
+        const smooth = (v: number[], w = 5) => v.map((_, i) => { const s0 = Math.max(0, i - (w >> 1)), s1 = Math.min(v.length, i + (w >> 1) + 1); return v.slice(s0, s1).reduce((q, r) => q + r, 0) / (s1 - s0); });
+        const series: Series[] = evald.map((x) => ({ name: specOf(x.name).label, values: smooth(x.eval.examples.find((y) => y.id === ex.id)?.refLogprobs ?? []) }));
+        const mean = (v: number[], from: number, to: number) => { const s = v.slice(from, to); return s.length ? s.reduce((q, r) => q + r, 0) / s.length : NaN; };
+        const half = Math.floor(n / 2);
+        p(`Without attention, the decoder sees the source only through the fixed vector m̄. ` +
+          `Teacher-forced log-probability of the reference pieces, mean over the first and second half of the reference: ` +
+          `${specOf(head.name).label} ${f2(mean(a.refLogprobs, 0, half))} / ${f2(mean(a.refLogprobs, half, n))}, ` +
+          `${specOf(base.name).label} ${f2(mean(b.refLogprobs, 0, half))} / ${f2(mean(b.refLogprobs, half, n))}.`, "");
+        if (ex.id === "joined-long") {
+          p(`![Reference log-probabilities along the long example](${fig(`ref-logprob-${pp.pair}-${ex.id}.svg`, linePlotSvg({ title: `${pp.pair}: log p of the reference pieces (teacher-forced, moving average of 5), ${ex.id}`, xLabel: "reference position (BPE pieces)", yLabel: "log p", x: a.refLogprobs.map((_, i) => i + 1), series, markers: false }))})`, "");
+        }
+      }
+    }
+  }
+}
+
+function bucketDiffs(a: EvalFile, b: EvalFile, beam: number): { row: LengthRow; a: number; b: number; d: number }[] {
+  const ra = a.byLength[String(beam)]?.rows ?? [], rb = b.byLength[String(beam)]?.rows ?? [];
+  const out: { row: LengthRow; a: number; b: number; d: number }[] = [];
+  ra.forEach((r, i) => {
+    const x = r.bleu, y = rb[i]?.bleu;
+    if (x === null || y === null || y === undefined || r.sentences < 5) return;
+    out.push({ row: r, a: x, b: y, d: x - y });
+  });
+  return out;
+}
+
+/** The generated paragraph: the attention model against RNNenc by length, with the numbers. */
+export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: EvalFile }[], beam: number): string {
+  const base = evald.find((x) => x.name === "rnnenc");
+  const attModels = evald.filter((x) => specOf(x.name).attention !== "none");
+  if (!base || attModels.length === 0) return "Needs RNNenc and an attention model; not both are evaluated yet.";
+  const head = attModels.find((x) => x.name === "rnnsearch") ?? attModels[0];
+  const A = specOf(head.name).label, B = specOf(base.name).label;
+  const diffs = bucketDiffs(head.eval, base.eval, beam);
+  const s: string[] = [];
+  const ta = bleuAt(head.eval, "test", beam)!, tb = bleuAt(base.eval, "test", beam)!;
+  s.push(`On the test set ${A} scores ${ta.toFixed(2)} BLEU and ${B} ${tb.toFixed(2)} (${signed(ta - tb)}).`);
+  if (diffs.length) {
+    s.push(`By source length (test and joined sets together, buckets of at least 5 segments), ${A} minus ${B}: ${diffs.map((x) => `${x.row.label} words ${signed(x.d)} (${x.a.toFixed(1)} vs ${x.b.toFixed(1)}, n=${x.row.sentences})`).join("; ")}.`);
+    const helps = diffs.filter((x) => x.d >= 1), not = diffs.filter((x) => x.d < 1);
+    const big = diffs.reduce((a, b) => (b.d > a.d ? b : a));
+    if (helps.length) s.push(`Attention helps most at ${big.row.label} words (${signed(big.d)} BLEU).`);
+    if (not.length) s.push(`It does not help (less than 1 BLEU, or worse) at ${not.map((x) => `${x.row.label} words (${signed(x.d)})`).join(", ")}.`);
+    else s.push(`It helps by at least 1 BLEU in every bucket.`);
+    const first = diffs[0], lastD = diffs[diffs.length - 1];
+    if (diffs.length >= 2) {
+      const drop = (hi: number, lo: number) => (hi > 0 ? (100 * (hi - lo)) / hi : 0);
+      s.push(`From the shortest bucket (${first.row.label}) to the longest (${lastD.row.label}) ${B} goes from ${first.b.toFixed(1)} to ${lastD.b.toFixed(1)} BLEU (${drop(first.b, lastD.b).toFixed(0)}% lower) and ${A} from ${first.a.toFixed(1)} to ${lastD.a.toFixed(1)} (${drop(first.a, lastD.a).toFixed(0)}% lower): ` +
+        (lastD.d > first.d + 0.5 ? "the gap widens with length, as the fixed-length context predicts." : lastD.d < first.d - 0.5 ? "the gap narrows with length, contrary to the fixed-context argument." : "the gap does not grow with length."));
+    }
+  }
+  const rev = evald.find((x) => x.name === "rnnenc-rev");
+  if (rev) {
+    const r = bleuAt(rev.eval, "test", beam)!;
+    const dl = bucketDiffs(rev.eval, base.eval, beam);
+    s.push(`Reversing the source changes ${B}'s test BLEU by ${signed(r - tb)} (${r.toFixed(2)})${dl.length ? `, on the longest bucket by ${signed(dl[dl.length - 1].d)}` : ""}.`);
+  }
+  const uni = evald.find((x) => x.name === "rnnsearch-uni");
+  if (uni) {
+    const u = bleuAt(uni.eval, "test", beam)!;
+    s.push(`${specOf(uni.name).label}, which differs from ${B} only by attention (same unidirectional encoder), scores ${u.toFixed(2)} (${signed(u - tb)}).`);
+  }
+  for (const x of attModels.filter((y) => y !== head && y.name !== "rnnsearch-uni")) {
+    const v = bleuAt(x.eval, "test", beam)!;
+    s.push(`${specOf(x.name).label}: ${v.toFixed(2)} (${signed(v - tb)} over ${B}).`);
+  }
+  return s.join(" ");
+}
+
+/** Writes the report of an output directory into dir (results.md, results.json, figures/). */
+export async function reportFromDir(out: string, dir: string, regenerate: string, outName = out): Promise<string | null> {
+  const summary = await collectSummary(out);
+  if (!summary) return null;
+  summary.outDir = outName;
+  await writeFile(paths.summary(out), JSON.stringify(summary, null, 1) + "\n");
+  await writeReport(summary, dir, { jsonName: "results.json", regenerate });
+  return join(dir, "results.md");
+}
