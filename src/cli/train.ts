@@ -75,6 +75,30 @@ export async function checkWritableDir(out: string): Promise<void> {
   if (!st.isDirectory()) throw new S2SError(`cannot write ${out}: ${dir} is not a directory`);
 }
 
+/** The training loop's settings from the flags shared by ids and text training. */
+export function trainConfigFromFlags(v: Values): TrainConfig {
+  const optimizer = v.optimizer as "sgd" | "adam";
+  return {
+    ...DEFAULT_TRAIN,
+    optimizer,
+    lr: (v.lr as number | undefined) ?? (optimizer === "sgd" ? 1 : 1e-3),
+    steps: v.steps as number | undefined,
+    epochs: v.epochs as number | undefined,
+    batchSentences: v["batch-tokens"] === undefined ? ((v["batch-sentences"] as number | undefined) ?? 32) : undefined,
+    batchTokens: v["batch-tokens"] as number | undefined,
+    shuffle: !v["no-shuffle"],
+    dropout: v.dropout as number,
+    labelSmoothing: v["label-smoothing"] as number,
+    clip: v.clip as number,
+    seed: v.seed as number,
+    schedule: v.schedule as Schedule,
+    warmup: v.warmup as number,
+    decay: v.decay as number,
+    patience: v.patience as number,
+    checkpointEvery: v["checkpoint-every"] as number,
+  };
+}
+
 /** OUT.safetensors → OUT.ckpt.safetensors */
 export function checkpointPath(out: string): string {
   return out.endsWith(".safetensors") ? out.slice(0, -".safetensors".length) + ".ckpt.safetensors" : out + ".ckpt";
@@ -118,26 +142,7 @@ export async function runTrain(v: Values): Promise<void> {
   const train = await readPairsIds(v["train-ids"] as string, d.Vs, d.Vt);
   if (train.length === 0) throw new S2SError(`${v["train-ids"]}: no training pairs`);
   const valid = v["valid-ids"] ? await readPairsIds(v["valid-ids"] as string, d.Vs, d.Vt) : null;
-  const optimizer = v.optimizer as "sgd" | "adam";
-  const cfg: TrainConfig = {
-    ...DEFAULT_TRAIN,
-    optimizer,
-    lr: (v.lr as number | undefined) ?? (optimizer === "sgd" ? 1 : 1e-3),
-    steps: v.steps as number | undefined,
-    epochs: v.epochs as number | undefined,
-    batchSentences: v["batch-tokens"] === undefined ? ((v["batch-sentences"] as number | undefined) ?? 32) : undefined,
-    batchTokens: v["batch-tokens"] as number | undefined,
-    shuffle: !v["no-shuffle"],
-    dropout: v.dropout as number,
-    labelSmoothing: v["label-smoothing"] as number,
-    clip: v.clip as number,
-    seed: v.seed as number,
-    schedule: v.schedule as Schedule,
-    warmup: v.warmup as number,
-    decay: v.decay as number,
-    patience: v.patience as number,
-    checkpointEvery: v["checkpoint-every"] as number,
-  };
+  const cfg = trainConfigFromFlags(v);
   const out = v.out as string;
   const ckpt = checkpointPath(out);
   await checkWritableDir(out);

@@ -3,7 +3,7 @@
 // validation BLEU after each epoch. The trained file is a complete translator.
 
 import type { OptSpec, Values } from "../cli/args.js";
-import { checkpointPath, checkWritableDir } from "../cli/train.js";
+import { checkpointPath, checkWritableDir, trainConfigFromFlags } from "../cli/train.js";
 import { readFileChecked } from "../cli/io.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
@@ -14,7 +14,7 @@ import { parseConfig, type ModelConfig } from "../model/config.js";
 import { Model } from "../model/model.js";
 import { initialize } from "../train/init.js";
 import { Progress } from "../train/progress.js";
-import { DEFAULT_TRAIN, Trainer, type Schedule, type TrainConfig } from "../train/trainer.js";
+import { Trainer } from "../train/trainer.js";
 import type { SentencePair } from "../data/corpus.js";
 import { encodePairs, readPrepared } from "./prepare.js";
 import { DATA_OPTS, hasTextData, loadTextData, PREPARE_OPTS, prepareFromValues } from "./sources.js";
@@ -54,29 +54,6 @@ function configFromFlags(v: Values, Vs: number, Vt: number): ModelConfig {
     decoder_style: v["decoder-style"],
     input_feed: v["decoder-style"] === "luong" && !v["no-input-feed"],
   }, "model size flags");
-}
-
-function trainConfig(v: Values): TrainConfig {
-  const optimizer = v.optimizer as "sgd" | "adam";
-  return {
-    ...DEFAULT_TRAIN,
-    optimizer,
-    lr: (v.lr as number | undefined) ?? (optimizer === "sgd" ? 1 : 1e-3),
-    steps: v.steps as number | undefined,
-    epochs: v.epochs as number | undefined,
-    batchSentences: v["batch-tokens"] === undefined ? ((v["batch-sentences"] as number | undefined) ?? 32) : undefined,
-    batchTokens: v["batch-tokens"] as number | undefined,
-    shuffle: !v["no-shuffle"],
-    dropout: v.dropout as number,
-    labelSmoothing: v["label-smoothing"] as number,
-    clip: v.clip as number,
-    seed: v.seed as number,
-    schedule: v.schedule as Schedule,
-    warmup: v.warmup as number,
-    decay: v.decay as number,
-    patience: v.patience as number,
-    checkpointEvery: v["checkpoint-every"] as number,
-  };
 }
 
 /** Corpus BLEU of the model's translations of validation pairs (sacreBLEU default; lc if the target is lowercased). */
@@ -178,7 +155,7 @@ export async function runTrainText(v: Values): Promise<void> {
   }
   const bleuPairs = validText && !v["no-bleu"] ? validText.slice(0, (v["bleu-limit"] as number | undefined) ?? validText.length) : null;
   const ckpt = checkpointPath(out);
-  const trainer = new Trainer(model, train!, valid! && valid!.length > 0 ? valid! : null, trainConfig(v));
+  const trainer = new Trainer(model, train!, valid! && valid!.length > 0 ? valid! : null, trainConfigFromFlags(v));
   if (v.resume) {
     trainer.restore(await readFileChecked(ckpt, "checkpoint"), ckpt);
     progress.log(`resuming from ${ckpt} at epoch ${trainer.state.epoch}, step ${trainer.state.step}`);
