@@ -14,7 +14,8 @@ import { S2SError } from "../errors.js";
 import { formatDuration } from "../train/progress.js";
 import { fullPlan, MODEL_NAMES, PAIRS, quickPlan, splitPair, type Plan } from "./plan.js";
 import { reportFromDir } from "./report.js";
-import { Interrupted, Runner } from "./runner.js";
+import { ensureLengthStatsFor, Interrupted, Runner } from "./runner.js";
+import { paths, readJson, type RunFile } from "./files.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -106,7 +107,7 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
   const relRoot = relative(ROOT, out);
   const rel = relRoot === "" ? "." : relRoot.startsWith("..") ? out : relRoot;
   const command = ["npm run experiments --", ...argv].join(" ").replace(/ --$/, "");
-  const regenerate = `Regenerate: \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --write-docs\` (trains whatever is missing, then writes this report) or \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --report-only --write-docs\` (report only).`;
+  const regenerate = `Regenerate: \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --write-docs\` (with the Multi30k directory in \`--data-dir\` or \`S2S_DATA\`; trains whatever is missing, then writes this report) or \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --report-only --write-docs\` (report only).`;
   const t0 = Date.now();
   let interrupted = false;
   let exit = 0;
@@ -135,6 +136,12 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
       process.off("SIGINT", onSig);
       process.off("SIGTERM", onSig);
     }
+  }
+  if (v["report-only"]) {
+    // length statistics of the training data, for runs made before the runner wrote them
+    const d = (v["data-dir"] as string | undefined) ?? process.env.S2S_DATA;
+    const run = await readJson<RunFile>(paths.run(out));
+    if (d && run) for (const pair of run.plan.pairs) await ensureLengthStatsFor(out, pair, d, run.plan.data.trainLimit, run.plan.eval.lengthEdges);
   }
   const reportDir = join(out, "report");
   const md = await reportFromDir(out, reportDir, regenerate, rel);

@@ -67,6 +67,20 @@ export interface TrainSession {
   machine: Machine;
 }
 
+/** Source lengths (Moses tokens) of the training pairs: how long the inputs a model has seen are. */
+export interface LengthStats {
+  split: string;
+  lang: string;
+  sentences: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** share of sentences longer than each edge (key = edge) */
+  over: Record<string, number>;
+}
+
 export type TrainStatus = "training" | "done" | "budget";
 
 export interface TrainFile {
@@ -175,6 +189,7 @@ export interface PairSummary {
   tgt: string;
   prepared: Record<string, unknown> | null;
   check: PrepCheck | null;
+  lengths: LengthStats | null;
   models: { name: string; train: TrainFile | null; eval: EvalFile | null }[];
 }
 
@@ -206,6 +221,7 @@ export const paths = {
   summary: (out: string) => join(out, "summary.json"),
   prep: (out: string, pair: string) => join(out, pair, "prep"),
   check: (out: string, pair: string) => join(out, pair, "prep", "check.json"),
+  lengths: (out: string, pair: string) => join(out, pair, "prep", "lengths.json"),
   modelDir: (out: string, pair: string, model: string) => join(out, pair, model),
   train: (out: string, pair: string, model: string) => join(out, pair, model, "train.json"),
   eval: (out: string, pair: string, model: string) => join(out, pair, model, "eval.json"),

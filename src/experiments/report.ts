@@ -7,7 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { attentionHeatmapSvg } from "../report/heatmap.js";
 import { formatDuration } from "../train/progress.js";
-import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
+import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type LengthStats, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
 import { barChartSvg, linePlotSvg, type Series } from "./plots.js";
 import { MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
 
@@ -25,11 +25,12 @@ export async function collectSummary(out: string): Promise<Summary | null> {
     const [src, tgt] = splitPair(pair);
     const prepared = await readJson<Record<string, unknown>>(join(paths.prep(out, pair), "prepared.json"));
     const check = await readJson<PrepCheck>(paths.check(out, pair));
+    const lengths = await readJson<LengthStats>(paths.lengths(out, pair));
     const models = [];
     for (const name of run.plan.models) {
       models.push({ name, train: await readJson<TrainFile>(paths.train(out, pair, name)), eval: await readJson<EvalFile>(paths.eval(out, pair, name)) });
     }
-    pairs.push({ pair, src, tgt, prepared, check, models });
+    pairs.push({ pair, src, tgt, prepared, check, lengths, models });
   }
   return { format: "s2s-experiments-summary", version: FORMAT_VERSION, generated: new Date().toISOString(), outDir: out, run, pairs };
 }
@@ -139,7 +140,9 @@ export function buildReport(s: Summary, o: ReportOptions, fig: (name: string, sv
   for (const pp of s.pairs) {
     const st = (pp.prepared as { stats?: Record<string, number> } | null)?.stats;
     const chk = pp.check?.splits.map((c) => `${c.split}.${c.lang} ${int(c.identical)}/${int(c.lines)}`).join(", ");
-    if (st) p(`| ${pp.pair} | ${int(st.train_pairs_kept ?? st.train_pairs)} training pairs, vocabularies ${int(st.src_vocab)} (${pp.src}) / ${int(st.tgt_vocab)} (${pp.tgt}) pieces${chk ? `; tokenization identical to the dataset's \`tok/\` files: ${chk} lines` : ""} |`);
+    const ls = pp.lengths;
+    const lenText = ls ? `; training sources ${ls.mean.toFixed(1)} words on average, median ${ls.p50}, 99% at most ${ls.p99}, longest ${ls.max}` : "";
+    if (st) p(`| ${pp.pair} | ${int(st.train_pairs_kept ?? st.train_pairs)} training pairs, vocabularies ${int(st.src_vocab)} (${pp.src}) / ${int(st.tgt_vocab)} (${pp.tgt}) pieces${lenText}${chk ? `; tokenization identical to the dataset's \`tok/\` files: ${chk} lines` : ""} |`);
   }
   p(`| long sentences | the test set with each 2, 3 and 4 consecutive pairs joined into one pair (sources joined by a space, references likewise): \`test_join2\`, \`test_join3\`, \`test_join4\`. Multi30k has almost no long sentences; these are made up, and stated as such wherever they appear |`);
   const z = plan.sizes, t = plan.train;
@@ -239,9 +242,9 @@ function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, f
     p(`| source length | segments (${bl.sets.join(" / ")}) | ${evald.map((x) => specOf(x.name).label).join(" | ")} |`);
     p(`| --- | --- | ${evald.map(() => "---:").join(" | ")} |`);
     bl.rows.forEach((r, i) => {
-      p(`| ${r.label} | ${r.sentences} (${bl.sets.map((x) => r.bySet[x] ?? 0).join(" / ")}) | ${evald.map((x) => f2(x.eval.byLength[String(beamMax)]?.rows[i]?.bleu)).join(" | ")} |`);
+      p(`| ${r.label} | ${r.sentences} (${bl.sets.map((x) => r.bySet[x] ?? 0).join(" / ")}) | ${evald.map((x) => { const row = x.eval.byLength[String(beamMax)]?.rows[i]; return row?.bleu === null || row?.bleu === undefined ? "–" : `${row.bleu.toFixed(2)} (${row.bp?.toFixed(2)})`; }).join(" | ")} |`);
     });
-    p("");
+    p("", "Each cell: BLEU (brevity penalty: below 1 when the outputs of the bucket are shorter than the references).", "");
     p("**Where attention helps, and where it does not.** " + lengthParagraph(pp, evald, beamMax), "");
   }
 
@@ -339,6 +342,16 @@ export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: Ev
     if (helps.length) s.push(`Attention helps most at ${big.row.label} words (${signed(big.d)} BLEU).`);
     if (not.length) s.push(`It does not help (less than 1 BLEU, or worse) at ${not.map((x) => `${x.row.label} words (${signed(x.d)})`).join(", ")}.`);
     else s.push(`It helps by at least 1 BLEU in every bucket.`);
+    const ls = pp.lengths;
+    const beyond = ls ? diffs.filter((x) => x.row.min > ls.p99) : [];
+    if (ls && beyond.length) {
+      const lastB = beyond[beyond.length - 1];
+      const bpA = lastB.row.bp, bpB = base.eval.byLength[String(beam)]?.rows.find((r) => r.label === lastB.row.label)?.bp ?? null;
+      s.push(`The training sources have at most ${ls.max} words (99% at most ${ls.p99}), so the buckets from ${beyond[0].row.label} words on hold joined pairs longer than almost every input either model was trained on.` +
+        (bpA !== null && bpB !== null && (bpA < 0.9 || bpB < 0.9)
+          ? ` There the outputs are too short for both: brevity penalty ${bpA.toFixed(2)} (${A}) and ${bpB.toFixed(2)} (${B}) at ${lastB.row.label} words — both models stop early on inputs longer than their training data, with or without attention, and that costs BLEU in these buckets as well as any bottleneck.`
+          : ""));
+    }
     const first = diffs[0], lastD = diffs[diffs.length - 1];
     if (diffs.length >= 2) {
       const drop = (hi: number, lo: number) => (hi > 0 ? (100 * (hi - lo)) / hi : 0);

@@ -27,7 +27,7 @@ import { DEFAULT_TRAIN, Trainer, validationLoss, type TrainConfig } from "../tra
 import { encodeSources, modelPairs, pairIds, perplexity, referenceLogprobs, translateSources, type SourceText } from "./decode.js";
 import {
   FORMAT_VERSION, load1, machineInfo, paths, readJson, RUN_FORMAT, writeJson,
-  type EvalFile, type ExampleResult, type LengthRow, type PrepCheck, type RunFile, type ScoreJson, type SetResult, type TrainFile,
+  type EvalFile, type ExampleResult, type LengthRow, type LengthStats, type PrepCheck, type RunFile, type ScoreJson, type SetResult, type TrainFile,
 } from "./files.js";
 import { modelConfig, modelSpec, splitPair, type ModelSpec, type Plan } from "./plan.js";
 
@@ -218,6 +218,7 @@ export class Runner {
       await writeJson(checkPath, check);
       log(`${tag} tokenization vs the dataset's tok/ files: ${check.splits.map((s) => `${s.split}.${s.lang} ${s.identical}/${s.lines}`).join(", ")}`);
     }
+    await ensureLengthStats(out, pair, pipeline, train, src, plan.eval.lengthEdges);
     // evaluation sets: val, test and the test set with n consecutive pairs joined
     const sets: EvalSet[] = [];
     const mk = (name: string, description: string, pairs: SentencePair[]) => {
@@ -478,6 +479,31 @@ export class Runner {
     await writeJson(paths.eval(out, pair, spec.name), file);
     log(`${tag} evaluated in ${formatDuration(file.seconds)}: ${paths.eval(out, pair, spec.name)}`);
   }
+}
+
+/** Writes prep/lengths.json (source lengths of the training pairs) if it is missing. */
+export async function ensureLengthStats(out: string, pair: string, pipeline: TextPipeline, train: readonly SentencePair[], lang: string, edges: readonly number[]): Promise<void> {
+  const path = paths.lengths(out, pair);
+  if (existsSync(path)) return;
+  const w = train.map((p) => pipeline.words(p.src, "src").length).sort((a, b) => a - b);
+  const q = (f: number) => w[Math.min(w.length - 1, Math.floor(f * w.length))] ?? 0;
+  const over: Record<string, number> = {};
+  for (const e of edges) over[String(e)] = round(w.filter((x) => x > e).length / Math.max(1, w.length), 6);
+  const stats: LengthStats = {
+    split: "train", lang, sentences: w.length, mean: round(w.reduce((a, b) => a + b, 0) / Math.max(1, w.length), 2),
+    p50: q(0.5), p90: q(0.9), p99: q(0.99), max: w[w.length - 1] ?? 0, over,
+  };
+  await writeJson(path, stats);
+}
+
+/** For --report-only: the length statistics of runs made before they existed (needs the data). */
+export async function ensureLengthStatsFor(out: string, pair: string, dataDir: string, trainLimit: number, edges: readonly number[]): Promise<void> {
+  if (existsSync(paths.lengths(out, pair)) || !existsSync(join(paths.prep(out, pair), PREPARED.manifest))) return;
+  const [src, tgt] = splitPair(pair);
+  const prep = await readPrepared(paths.prep(out, pair));
+  let train = loadMulti30k(dataDir, "train", src, tgt);
+  if (trainLimit > 0) train = train.slice(0, trainLimit);
+  await ensureLengthStats(out, pair, prep.pipeline, train, src, edges);
 }
 
 /**

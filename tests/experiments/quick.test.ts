@@ -102,6 +102,8 @@ test("npm run experiments -- --quick: interrupted, resumed, skipped; JSON and re
     assert.equal(prepared.stats.train_pairs, 4000, "quick: 4,000 training pairs");
     const check = json<{ splits: { lines: number; identical: number }[] }>(join(out, "de-en", "prep", "check.json"));
     for (const c of check.splits) assert.equal(c.identical, c.lines, "tokenization identical to the dataset's tok/ files");
+    const lengths = json<{ sentences: number; max: number; p99: number }>(join(out, "de-en", "prep", "lengths.json"));
+    assert.ok(lengths.sentences === 4000 && lengths.max >= lengths.p99 && lengths.p99 > 0, "training source length statistics");
     for (const name of ["rnnsearch", "rnnenc"]) {
       const dir = join(out, "de-en", name);
       const tr = json<TrainFile>(join(dir, "train.json"));
