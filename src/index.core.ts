@@ -20,7 +20,7 @@ export { Model } from "./model/model.js";
 export { encode, type EncoderOutput } from "./model/encoder.js";
 export { DecoderRun } from "./model/decoder.js";
 export { scoreIds, type PairIds, type ScoreResult, type ScoreOptions } from "./decode/score.js";
-export { searchIds, lengthPenalty, maxLength, DEFAULT_SEARCH, type SearchOptions, type Hypothesis } from "./decode/search.js";
+export { searchIds, searchWith, lengthPenalty, maxLength, DEFAULT_SEARCH, type SearchOptions, type Hypothesis } from "./decode/search.js";
 // training
 export {
   Trainer, DEFAULT_TRAIN, validationLoss,
@@ -39,3 +39,4 @@ export {
 } from "./tasks/index.js";
 // reports
 export { attentionHeatmapSvg, type HeatmapOptions } from "./report/heatmap.js";
+export { engineStepper, type Stepper, type StepSession, type StepOutput } from "./decode/stepper.js";

@@ -1,6 +1,10 @@
 // Batched beam search (greedy is beam 1): all live beams of all sentences of
 // a batch advance together, one decoder step over all their rows at a time.
 //
+// The decoder is a Stepper (stepper.ts): the engine's own for searchIds, any
+// other runtime's for searchWith (the end-to-end benchmark's baselines run
+// exactly this search).
+//
 // Per sentence, at step t (EOS = 3, lp(n) = ((5 + n) / 6)^α as in GNMT):
 //   candidates = every live hypothesis h × every token v, with cum_h + log p_h(v)
 //   take the best 2K (ties: earlier hypothesis, then smaller id)
@@ -12,9 +16,8 @@
 //   result: finished hypotheses by score, best first, the first n-best.
 
 import { BOS, EOS } from "../model/config.js";
-import { encode } from "../model/encoder.js";
-import { DecoderRun } from "../model/decoder.js";
 import type { Model } from "../model/model.js";
+import { engineStepper, type StepOutput, type Stepper } from "./stepper.js";
 import { S2SError } from "../errors.js";
 import { checkIds, lengthBatches } from "./ids.js";
 
@@ -99,61 +102,123 @@ export function maxLength(S: number, a: number, b: number): number {
   return Math.min(MAX_OUTPUT_TOKENS, Math.max(1, Math.floor(a * S + b)));
 }
 
+type Checked = ReturnType<typeof checkOptions>;
+
+function checkSources(stepper: Stepper, srcs: number[][]): void {
+  srcs.forEach((s, i) => {
+    checkIds(s, stepper.Vs, `sentence ${i + 1}: src`);
+    if (s.length > MAX_SOURCE_TOKENS) throw new S2SError(`sentence ${i + 1}: src has ${s.length} tokens, more than the limit of ${MAX_SOURCE_TOKENS}`);
+  });
+}
+
+/** Batches of source indices: sentences of similar length together, fewer sentences per batch for wider beams. */
+function searchBatches(srcs: number[][], K: number, options: SearchOptions): number[][] {
+  const perBatch = Math.max(1, Math.floor((options.batchSentences ?? 32) / Math.sqrt(K)));
+  return lengthBatches(srcs.map((s) => s.length), perBatch, options.batchTokens ?? 4096);
+}
+
 /** Translates each source (ids ending with EOS); returns the n-best hypotheses per source, in input order. */
 export function searchIds(model: Model, srcs: number[][], options: SearchOptions = {}): Hypothesis[][] {
   const o = checkOptions(options);
-  const d = model.dims;
-  srcs.forEach((s, i) => {
-    checkIds(s, d.Vs, `sentence ${i + 1}: src`);
-    if (s.length > MAX_SOURCE_TOKENS) throw new S2SError(`sentence ${i + 1}: src has ${s.length} tokens, more than the limit of ${MAX_SOURCE_TOKENS}`);
-  });
+  const stepper = engineStepper(model);
+  checkSources(stepper, srcs);
   const results: Hypothesis[][] = new Array(srcs.length);
-  const K = o.beam;
-  const arena = model.engine.arena;
-  const lens = srcs.map((s) => s.length);
-  const perBatch = Math.max(1, Math.floor((options.batchSentences ?? 32) / Math.sqrt(K)));
-  for (const batch of lengthBatches(lens, perBatch, options.batchTokens ?? 4096)) {
-    const mark = arena.mark();
+  for (const batch of searchBatches(srcs, o.beam, options)) {
+    const bs = batch.map((i) => srcs[i]);
+    const session = stepper.begin(bs, bs.length * o.beam);
     try {
-      const out = searchBatch(model, batch.map((i) => srcs[i]), o);
-      batch.forEach((i, b) => (results[i] = out[b]));
+      const beams = new BeamSearch(bs, o, stepper.Vt, session.S, stepper.hasAttention);
+      session.start(beams.startRows());
+      for (;;) {
+        const next = beams.advance(session.step(beams.prev));
+        if (!next) break;
+        session.reorder(next.parents, next.rowsrc);
+      }
+      batch.forEach((i, b) => (results[i] = beams.results()[b]));
     } finally {
-      arena.release(mark);
+      session.close();
     }
   }
   return results;
 }
 
-function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkOptions>): Hypothesis[][] {
-  const d = model.dims, V = d.Vt, K = o.beam;
-  const enc = encode(model, srcs);
-  const B = srcs.length, S = enc.S;
-  const run = new DecoderRun(model, enc, B * K);
-  const keepAttn = o.attention && model.config.attention !== "none";
-  const maxLen = srcs.map((s) => maxLength(s.length, o.maxLenA, o.maxLenB));
-  const live: Live[][] = srcs.map(() => [{ node: null, len: 0, cum: 0 }]);
-  const finished: Hypothesis[][] = srcs.map(() => []);
-  const done = srcs.map(() => false);
-  run.start(srcs.map((_, b) => b));
-  let prev: number[] = srcs.map(() => BOS);
-  const k2max = 2 * K;
-  const topVal = new Float64Array(k2max), topIdx = new Int32Array(k2max);
-  const toHyp = (h: Live, score: number): Hypothesis => {
+/**
+ * searchIds over any Stepper (its methods may be asynchronous): the same
+ * search, so two runtimes computing the same model give the same ids.
+ */
+export async function searchWith(stepper: Stepper, srcs: number[][], options: SearchOptions = {}): Promise<Hypothesis[][]> {
+  const o = checkOptions(options);
+  checkSources(stepper, srcs);
+  const results: Hypothesis[][] = new Array(srcs.length);
+  for (const batch of searchBatches(srcs, o.beam, options)) {
+    const bs = batch.map((i) => srcs[i]);
+    const session = await stepper.begin(bs, bs.length * o.beam);
+    try {
+      const beams = new BeamSearch(bs, o, stepper.Vt, session.S, stepper.hasAttention);
+      await session.start(beams.startRows());
+      for (;;) {
+        const next = beams.advance(await session.step(beams.prev));
+        if (!next) break;
+        await session.reorder(next.parents, next.rowsrc);
+      }
+      batch.forEach((i, b) => (results[i] = beams.results()[b]));
+    } finally {
+      session.close();
+    }
+  }
+  return results;
+}
+
+/** The search state of one batch: live and finished hypotheses of every sentence. */
+class BeamSearch {
+  private t = 0;
+  private readonly K: number;
+  private readonly keepAttn: boolean;
+  private readonly maxLen: number[];
+  private readonly live: Live[][];
+  private readonly finished: Hypothesis[][];
+  private readonly done: boolean[];
+  /** the tokens the next step is fed, one per live row */
+  prev: number[];
+  private readonly topVal: Float64Array;
+  private readonly topIdx: Int32Array;
+
+  constructor(private readonly srcs: number[][], private readonly o: Checked, private readonly V: number, private readonly S: number, hasAttention: boolean) {
+    this.K = o.beam;
+    this.keepAttn = o.attention && hasAttention;
+    this.maxLen = srcs.map((s) => maxLength(s.length, o.maxLenA, o.maxLenB));
+    this.live = srcs.map(() => [{ node: null, len: 0, cum: 0 }]);
+    this.finished = srcs.map(() => []);
+    this.done = srcs.map(() => false);
+    this.prev = srcs.map(() => BOS);
+    this.topVal = new Float64Array(2 * this.K);
+    this.topIdx = new Int32Array(2 * this.K);
+  }
+
+  /** one row per sentence to start from */
+  startRows(): number[] {
+    return this.srcs.map((_, b) => b);
+  }
+
+  private toHyp(h: Live, score: number): Hypothesis {
     const { ids, attn } = unwind(h.node, h.len);
-    return { ids, cum: h.cum, score, attention: keepAttn ? attn.map((a) => Array.from(a)) : null };
-  };
-  for (let t = 1; ; t++) {
-    run.step(prev);
-    const lp = run.logpView(), al = run.alphaView();
+    return { ids, cum: h.cum, score, attention: this.keepAttn ? attn.map((a) => Array.from(a)) : null };
+  }
+
+  /** Consumes one step's output; returns the rows to keep, or null when every sentence is done. */
+  advance(out: StepOutput): { parents: number[]; rowsrc: number[] } | null {
+    const t = ++this.t;
+    const { V, K, S, o, srcs, topVal, topIdx } = this;
+    const lp = out.logp, al = out.alpha;
     const parents: number[] = [], rowsrc: number[] = [];
-    prev = [];
+    const prev: number[] = [];
     let row0 = 0;
-    for (let b = 0; b < B; b++) {
-      if (done[b]) continue;
-      const hyps = live[b];
+    for (let b = 0; b < srcs.length; b++) {
+      if (this.done[b]) continue;
+      const hyps = this.live[b];
       const na = hyps.length;
       // best 2K candidates over (hypothesis, token), ties to the earlier (h, v)
-      const k2 = Math.min(k2max, na * V);
+      const k2 = Math.min(2 * K, na * V);
       let count = 0;
       for (let hi = 0; hi < na; hi++) {
         const cum = hyps[hi].cum, base = (row0 + hi) * V;
@@ -177,35 +242,39 @@ function searchBatch(model: Model, srcs: number[][], o: ReturnType<typeof checkO
         const h = hyps[hi];
         const isEos = v === EOS;
         if (isEos ? rank >= K : next.length >= K) continue;
-        const attn = keepAttn ? al.slice((row0 + hi) * S, (row0 + hi) * S + srcs[b].length) : null;
+        const attn = this.keepAttn && al ? al.slice((row0 + hi) * S, (row0 + hi) * S + srcs[b].length) : null;
         const nh: Live = { node: { token: v, parent: h.node, attn }, len: h.len + 1, cum: topVal[rank] };
         if (isEos) {
-          finished[b].push(toHyp(nh, nh.cum / lengthPenalty(t, o.alpha)));
+          this.finished[b].push(this.toHyp(nh, nh.cum / lengthPenalty(t, o.alpha)));
         } else {
           next.push(nh);
           nextParents.push(row0 + hi);
         }
       }
       row0 += na;
-      if (finished[b].length >= K || next.length === 0) {
-        done[b] = true;
-      } else if (t >= maxLen[b]) {
-        for (const h of next) finished[b].push(toHyp(h, h.cum / lengthPenalty(h.len, o.alpha)));
-        done[b] = true;
+      if (this.finished[b].length >= K || next.length === 0) {
+        this.done[b] = true;
+      } else if (t >= this.maxLen[b]) {
+        for (const h of next) this.finished[b].push(this.toHyp(h, h.cum / lengthPenalty(h.len, o.alpha)));
+        this.done[b] = true;
       }
-      if (done[b]) continue;
-      live[b] = next;
+      if (this.done[b]) continue;
+      this.live[b] = next;
       for (let i = 0; i < next.length; i++) {
         parents.push(nextParents[i]);
         rowsrc.push(b);
         prev.push(next[i].node!.token);
       }
     }
-    if (parents.length === 0) break;
-    run.reorder(parents, rowsrc);
+    this.prev = prev;
+    return parents.length === 0 ? null : { parents, rowsrc };
   }
-  return finished.map((f) => {
-    const sorted = f.map((h, i) => [h, i] as const).sort((x, y) => y[0].score - x[0].score || x[1] - y[1]);
-    return sorted.slice(0, o.nbest).map(([h]) => h);
-  });
+
+  /** the n-best of every sentence, best first (ties: the earlier finished) */
+  results(): Hypothesis[][] {
+    return this.finished.map((f) => {
+      const sorted = f.map((h, i) => [h, i] as const).sort((x, y) => y[0].score - x[0].score || x[1] - y[1]);
+      return sorted.slice(0, this.o.nbest).map(([h]) => h);
+    });
+  }
 }
