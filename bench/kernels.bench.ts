@@ -13,6 +13,7 @@
 // Writes bench/results/kernels.json; bench/report.ts renders docs/benchmarks.md.
 
 import { Bench } from "tinybench";
+import { machineInfo, pkgVersion } from "./machine.js";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -454,29 +455,6 @@ async function measure(c: Case): Promise<Row[]> {
   });
 }
 
-function pkgVersion(name: string): string {
-  try {
-    return JSON.parse(readFileSync(join(here, "..", "node_modules", name, "package.json"), "utf8")).version;
-  } catch {
-    return "unknown";
-  }
-}
-
-/** CPU model line of /proc/cpuinfo, with family/model and the SIMD extensions of interest. */
-function cpuModel(): string {
-  try {
-    const info = readFileSync("/proc/cpuinfo", "utf8");
-    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, "m").exec(info)?.[1].trim();
-    const flags = new Set((field("flags") ?? "").split(/\s+/));
-    const ext = ["avx2", "fma", "avx512f"].filter((f) => flags.has(f)).join(", ");
-    const model = field("model name");
-    if (model) return `${model} (family ${field("cpu family")}, model ${field("model")}${ext ? `; ${ext}` : ""})`;
-  } catch {
-    // not Linux
-  }
-  return os.cpus()[0]?.model ?? "unknown";
-}
-
 const fmt = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? "" : x.toFixed(d));
 
 function printTable(c: Case, rows: Row[]): void {
@@ -574,11 +552,7 @@ async function main(): Promise<void> {
 
   const json = {
     generated: new Date().toISOString(),
-    machine: {
-      cpu: cpuModel(), cores: os.cpus().length, platform: `${os.platform()} ${os.arch()}`,
-      node: process.version, v8: process.versions.v8,
-      loadavgStart: loadStart, loadavgEnd: os.loadavg(),
-    },
+    machine: machineInfo(loadStart),
     settings: {
       timeMs: TIME, warmupMs: WARMUP, rounds: ROUNDS, clock: CLOCK, threads: 1, relaxed: engines.some((e) => e.variant === "relaxed"), relaxedNote,
       libraries: {

@@ -36,6 +36,7 @@
 // 512×512×512 gemm_nt rate of the same build measured in the same run.
 
 import { Bench } from "tinybench";
+import { machineInfo, pkgVersion } from "./machine.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -288,24 +289,6 @@ function gradCheck(m: TfSeq2Seq, b: TfBatch, ours: Ours): { worst: number; name:
 
 // ---- machine -------------------------------------------------------------------------
 
-function cpuModel(): string {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
-    if (m) return m[1].trim();
-  } catch {
-    // not Linux
-  }
-  return os.cpus()[0]?.model ?? "unknown";
-}
-
-function pkgVersion(name: string): string {
-  try {
-    return JSON.parse(readFileSync(join(here, "..", "node_modules", name, "package.json"), "utf8")).version;
-  } catch {
-    return "unknown";
-  }
-}
-
 const fmt = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? "" : x.toFixed(d));
 
 function printTable(rows: Row[], withPeak: boolean): void {
@@ -511,7 +494,7 @@ async function main(): Promise<void> {
   const out = {
     benchmark: "training throughput (target tokens/s), single thread",
     date: new Date().toISOString(),
-    machine: { cpu: cpuModel(), cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadavgStart: loadStart, loadavgEnd: os.loadavg() },
+    machine: machineInfo(loadStart),
     versions: { tfjs: pkgVersion("@tensorflow/tfjs"), "tfjs-backend-wasm": pkgVersion("@tensorflow/tfjs-backend-wasm"), tinybench: pkgVersion("tinybench") },
     method: "ours: grads.zero + lossAndGrads + Optimizer(adam).step; tfjs: tf.train.adam(1e-3).minimize(loss) over the same model in tf ops " +
       "(bench/tfjs-seq2seq.ts): tfjs-wasm = wasm backend, 1 thread, stock tf.matMul gradients; tfjs-wasm-xnn = the same with a custom " +
