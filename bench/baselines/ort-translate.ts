@@ -77,9 +77,9 @@ function gatherRows(x: Float32Array, L: number, rowsIn: number, H: number, idx: 
 class OrtSession implements StepSession {
   private R = 0;
   /** [Ld, R, Hd] each, and [R, Hd] (input feeding) */
-  private h = new Float32Array(0);
-  private c = new Float32Array(0);
-  private feed = new Float32Array(0);
+  private h: Float32Array = new Float32Array(0);
+  private c: Float32Array = new Float32Array(0);
+  private feed: Float32Array = new Float32Array(0);
   private rowsrc = new BigInt64Array(0);
 
   constructor(
