@@ -39,6 +39,8 @@ export interface OnnxManifest {
   version: 1;
   opset: number;
   config: ModelConfig;
+  /** the model file's other metadata strings as stored (src_vocab, tgt_vocab: JSON arrays of tokens; tokenizer) */
+  model_metadata: Record<string, string>;
   special_ids: { pad: number; unk: number; bos: number; eos: number };
   encoder: { file: string; inputs: OnnxIO[]; outputs: OnnxIO[] };
   decoder_step: { file: string; inputs: OnnxIO[]; outputs: OnnxIO[] };
@@ -306,6 +308,7 @@ export function exportOnnx(model: Model): OnnxExport {
     version: 1,
     opset: OPSET,
     config: { ...c },
+    model_metadata: { ...model.metadata },
     special_ids: { pad: PAD, unk: UNK, bos: BOS, eos: EOS },
     encoder: { file: ONNX_FILES.encoder, inputs: encIn, outputs: encOut },
     decoder_step: { file: ONNX_FILES.decoderStep, inputs: decIn, outputs: decOut },
