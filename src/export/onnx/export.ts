@@ -15,6 +15,7 @@
 // Gemm per layer. Rows gather their sentence's memory, keys and mask by
 // `rowsrc`, so the beams of a sentence share one copy of the encoder outputs.
 
+import { S2SError } from "../../errors.js";
 import { BOS, EOS, PAD, UNK, type ModelConfig } from "../../model/config.js";
 import type { Model } from "../../model/model.js";
 import { INT64, OPSET, model as onnxModel, type Attr, type Node, type Tensor, type ValueInfo } from "./proto.js";
@@ -49,6 +50,9 @@ export interface OnnxManifest {
   /** the decoding loop in words (docs/onnx.md has the details) */
   semantics: string[];
 }
+
+/** weights per graph that still leave room for the rest of a 2 GiB protobuf */
+const MAX_GRAPH_BYTES = 2 ** 31 - 2 ** 24;
 
 export const ONNX_FILES = { encoder: "encoder.onnx", decoderStep: "decoder_step.onnx", manifest: "manifest.json" } as const;
 
@@ -288,6 +292,11 @@ export function exportOnnx(model: Model): OnnxExport {
     stack(cOut, "c_out");
   }
 
+  // a protobuf message is limited to 2 GiB; larger graphs would need ONNX external data, which this exporter does not write
+  for (const [graph, b] of [["encoder", e], ["decoder step", g]] as const) {
+    const bytes = b.inits.reduce((s, t) => s + t.data.byteLength, 0);
+    if (bytes > MAX_GRAPH_BYTES) throw new S2SError(`the ${graph} graph would hold ${bytes} bytes of weights, more than a single ONNX file can (2 GiB)`);
+  }
   const configJson = JSON.stringify(c);
   const info = (doc: string) => ({ producer: "seq2seq-wasm", doc, metadata: { config: configJson } });
   const encoder = onnxModel({ name: "encoder", nodes: e.nodes, initializers: e.inits, inputs: encIn.map(valueInfo), outputs: encOut.map(valueInfo) },
