@@ -19,6 +19,7 @@ import { initialize, mulberry32 } from "../src/train/init.js";
 import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js";
 import type { ModelConfig } from "../src/model/config.js";
 import { ortStepper } from "../bench/baselines/ort-translate.js";
+import { model as onnxModel } from "../src/export/onnx/proto.js";
 import { ROOT, assertCleanFailure, runCli } from "./helpers/cli.js";
 
 const GOLDEN = join(ROOT, "tests/fixtures/golden");
@@ -86,6 +87,42 @@ async function compareSteps(model: Model, srcs: number[][], name: string): Promi
   }
   return worst;
 }
+
+test("the protobuf writer's attribute kinds, int32 initializers and symbolic dims reach ORT intact", async () => {
+  const bytes = onnxModel({
+    name: "writer",
+    nodes: [
+      // tensor (t) and floats attributes: s = [1, -2] + [0.5, 4]
+      { op: "Constant", inputs: [], outputs: ["k"], attrs: [{ name: "value", t: { name: "k", dims: [2], data: Float32Array.of(1, -2) } }] },
+      { op: "Constant", inputs: [], outputs: ["kf"], attrs: [{ name: "value_floats", floats: [0.5, 4] }] },
+      { op: "Add", inputs: ["k", "kf"], outputs: ["s"] },
+      // float attribute, int32 initializer
+      { op: "LeakyRelu", inputs: ["x"], outputs: ["lr"], attrs: [{ name: "alpha", f: 0.25 }] },
+      { op: "Gather", inputs: ["x", "idx"], outputs: ["g"] },
+      // string and strings attributes: one LSTM step, H = 1, cell bias 2, output activation Relu instead of Tanh
+      { op: "LSTM", inputs: ["X", "W", "R", "B"], outputs: ["", "h"], attrs: [
+        { name: "hidden_size", i: 1 }, { name: "direction", s: "forward" }, { name: "activations", strings: ["Sigmoid", "Tanh", "Relu"] },
+      ] },
+    ],
+    initializers: [
+      { name: "idx", dims: [1], data: Int32Array.of(1) },
+      { name: "W", dims: [1, 4, 1], data: new Float32Array(4) },
+      { name: "R", dims: [1, 4, 1], data: new Float32Array(4) },
+      { name: "B", dims: [1, 8], data: Float32Array.of(0, 0, 0, 2, 0, 0, 0, 0) },
+    ],
+    inputs: [{ name: "x", dims: ["N"] }, { name: "X", dims: [1, 1, 1] }],
+    outputs: [{ name: "s", dims: [2] }, { name: "lr", dims: ["N"] }, { name: "g", dims: [1] }, { name: "h", dims: [1, 1, 1] }],
+  });
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+  const r = await session.run({ x: new ort.Tensor("float32", Float32Array.of(-4, 3, 8), [3]), X: new ort.Tensor("float32", Float32Array.of(1), [1, 1, 1]) });
+  assert.deepEqual(Array.from(r.s.data as Float32Array), [1.5, 2], "Constant value (tensor) + value_floats");
+  assert.deepEqual(Array.from(r.lr.data as Float32Array), [-1, 3, 8], "LeakyRelu alpha 0.25 on a symbolic-length input");
+  assert.deepEqual(Array.from(r.g.data as Float32Array), [3], "Gather with an int32 initializer");
+  // i = o = f = σ(0) = 0.5, c = 0.5·tanh(2), h = 0.5·relu(c) (tanh would give 0.5·tanh(c))
+  const h = (r.h.data as Float32Array)[0], want = 0.5 * (0.5 * Math.tanh(2));
+  assert.ok(Math.abs(h - want) < 1e-6, `LSTM activations strings: h = ${h}, want ${want}`);
+  await session.release();
+});
 
 test(`ORT runs of every exported golden model match the engine's steps (log p, α within ${TOL})`, async (t) => {
   for (const name of NAMES) {

@@ -86,7 +86,6 @@ export class Msg {
 export const FLOAT = 1;
 export const INT32 = 6;
 export const INT64 = 7;
-export const BOOL = 9;
 
 /** IR version 8 goes with opset 17 (ONNX 1.12). */
 export const IR_VERSION = 8;
