@@ -1,5 +1,5 @@
 // The benchmark cases as ONNX graphs (opset 17), built in memory.
-import { model, type Node } from "./proto.js";
+import { model, type Node } from "../../src/export/onnx/proto.js";
 
 /**
  * C = A·Bᵀ. With `b` given, B is an initializer (a weight: onnxruntime packs

@@ -17,6 +17,7 @@ import { bleuSpec, runBleu } from "./bleu.js";
 import { chrfSpec, runChrf } from "./chrf.js";
 import { dataSpec, runData } from "./data.js";
 import { demoSpec, runDemo } from "./demo.js";
+import { exportOnnxSpec, runExportOnnx } from "./export-onnx.js";
 
 interface Command {
   spec: CommandSpec;
@@ -36,6 +37,7 @@ const COMMANDS: Command[] = [
   { spec: chrfSpec, run: runChrf },
   { spec: dataSpec, run: runData },
   { spec: infoSpec, run: runInfo },
+  { spec: exportOnnxSpec, run: runExportOnnx },
   { spec: demoSpec, run: runDemo },
 ];
 
