@@ -17,6 +17,7 @@ import { bleuSpec, runBleu } from "./bleu.js";
 import { chrfSpec, runChrf } from "./chrf.js";
 import { dataSpec, runData } from "./data.js";
 import { demoSpec, runDemo } from "./demo.js";
+import { quantizeSpec, runQuantize } from "./quantize.js";
 
 interface Command {
   spec: CommandSpec;
@@ -36,6 +37,7 @@ const COMMANDS: Command[] = [
   { spec: chrfSpec, run: runChrf },
   { spec: dataSpec, run: runData },
   { spec: infoSpec, run: runInfo },
+  { spec: quantizeSpec, run: runQuantize },
   { spec: demoSpec, run: runDemo },
 ];
 
