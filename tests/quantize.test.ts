@@ -228,7 +228,7 @@ function tampered(edit: (tensors: TensorData[], meta: Record<string, string>) =>
   edit(tensors, meta);
   return serializeSafetensors(tensors, meta);
 }
-let quantizedGolden = new Uint8Array(0);
+let quantizedGolden: Uint8Array = new Uint8Array(0);
 
 test("the loader refuses broken int8 files with one line naming the tensor", async () => {
   const [eng] = await engines();
