@@ -10,6 +10,7 @@ export { gather_rows, tanh_forward, add_forward, embedding_backward, tanh_backwa
 export { dropout_forward, mul_forward } from "./dropout";
 export { sgd_update, adam_update, sum_squares, scale_forward, nonfinite_count } from "./optim";
 export { copy_rows, add_rows } from "./copy";
+export { gemm_nt_i8, gemm_i8_scratch, gather_rows_i8, i8_row_sums } from "./quant";
 
 /**
  * First byte the host may use: the compiler places static data (e.g. the

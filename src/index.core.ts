@@ -17,6 +17,7 @@ export {
   type ModelConfig, type Attention, type DecoderStyle, type Dims, type ParamSpec,
 } from "./model/config.js";
 export { Model } from "./model/model.js";
+export { quantizeModel, quantizeRows, isQuantized, QUANT_KEY, QUANT_VALUE } from "./model/quant.js";
 export { encode, type EncoderOutput } from "./model/encoder.js";
 export { DecoderRun } from "./model/decoder.js";
 export { scoreIds, type PairIds, type ScoreResult, type ScoreOptions } from "./decode/score.js";

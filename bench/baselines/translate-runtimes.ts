@@ -1,6 +1,13 @@
 // The baselines of the end-to-end translation benchmark, each a Stepper over
-// the same safetensors model: tfjs (wasm, cpu) and onnxruntime-web (wasm).
+// the same safetensors model: onnxruntime-web (wasm, one thread; the model
+// exported by the project's exportOnnx) and @tensorflow/tfjs (wasm backend
+// with one thread, and the cpu backend).
+import * as ort from "onnxruntime-web";
 import type { Stepper } from "../../src/decode/stepper.js";
+import { loadEngine } from "../../src/engine/load-node.js";
+import { exportOnnx } from "../../src/export/onnx/export.js";
+import { Model } from "../../src/model/model.js";
+import { ortStepper } from "./ort-translate.js";
 
 export interface BaselineRuntime {
   id: string;
@@ -11,6 +18,19 @@ export interface BaselineRuntime {
   dispose(): Promise<void>;
 }
 
-export async function baselineRuntimes(_bytes: Uint8Array, _o: { quick: boolean }): Promise<BaselineRuntime[]> {
-  return [];
+/** ONNX Runtime Web over the project's export of the model in `bytes`. */
+async function ortRuntime(bytes: Uint8Array): Promise<BaselineRuntime> {
+  const engine = await loadEngine({ variant: "simd" });
+  const files = exportOnnx(Model.fromBytes(engine, bytes, "reference model"));
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = "error";
+  const stepper = await ortStepper(ort, files);
+  return { id: "ort-wasm", label: `onnxruntime-web ${ort.env.versions.web} (wasm, 1 thread)`, stepper, stride: 1, dispose: () => stepper.release() };
+}
+
+export async function baselineRuntimes(bytes: Uint8Array, o: { only?: string[] }): Promise<BaselineRuntime[]> {
+  const want = (id: string) => !o.only || o.only.includes(id);
+  const list: BaselineRuntime[] = [];
+  if (want("ort-wasm")) list.push(await ortRuntime(bytes));
+  return list;
 }

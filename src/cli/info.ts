@@ -3,7 +3,7 @@ import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
 
 export const infoSpec: CommandSpec = {
   name: "info",
-  summary: "Print a model's config, parameter count and metadata keys (checks the file fully).",
+  summary: "Print a model's config, parameter count, weight type (f32 or int8) and metadata keys (checks the file fully).",
   usage: "s2s info --model M.safetensors",
   options: [MODEL_OPT, WASM_OPT],
 };
@@ -12,8 +12,9 @@ export async function runInfo(v: Values): Promise<void> {
   const model = await loadModelFile(v.model as string, v.wasm as string);
   const info = {
     config: model.config,
-    parameters: model.paramCount,
+    parameters: model.specs.reduce((n, s) => n + s.size, 0),
     tensors: model.specs.length,
+    weights: model.quantized ? "int8-rowwise (quantised matrices and embeddings, f32 biases)" : "f32",
     metadata: Object.keys(model.metadata),
     kernels: model.engine.variant,
   };

@@ -18,6 +18,7 @@ import { chrfSpec, runChrf } from "./chrf.js";
 import { dataSpec, runData } from "./data.js";
 import { demoSpec, runDemo } from "./demo.js";
 import { exportOnnxSpec, runExportOnnx } from "./export-onnx.js";
+import { quantizeSpec, runQuantize } from "./quantize.js";
 
 interface Command {
   spec: CommandSpec;
@@ -38,6 +39,7 @@ const COMMANDS: Command[] = [
   { spec: dataSpec, run: runData },
   { spec: infoSpec, run: runInfo },
   { spec: exportOnnxSpec, run: runExportOnnx },
+  { spec: quantizeSpec, run: runQuantize },
   { spec: demoSpec, run: runDemo },
 ];
 

@@ -133,6 +133,7 @@ export async function runTrain(v: Values): Promise<void> {
   let model: Model;
   if (v.init) {
     model = Model.fromBytes(engine, await readFileChecked(v.init as string, "model"), v.init as string);
+    model.requireF32(`train --init ${v.init}`);
   } else {
     const text = new TextDecoder().decode(await readFileChecked(v.config as string, "config"));
     model = Model.create(engine, parseConfig(text, v.config as string));

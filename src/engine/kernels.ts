@@ -82,6 +82,19 @@ export interface Kernels {
   nonfinite_count(n: number, x: Ptr): number;
   /** First byte the host may allocate (static data lives below). */
   heap_base(): number;
+  // ---- int8 inference (assembly/quant.ts) ----
+  /**
+   * C[M,N] = β·C + dequant(quant(A)·Wᵀ) + bias: A f32 [M,K] (stride lda) quantised per row on the fly into
+   * `scratch` (gemm_i8_scratch(M, K) bytes); W i8 [N,K] (row stride ldw bytes) with f32 row scales ws [N];
+   * wsum i32 [N] = Σ_k W[j,k] over these columns (relaxed build; the SIMD128 build ignores it).
+   */
+  gemm_nt_i8(M: number, N: number, K: number, a: Ptr, lda: number, w: Ptr, ldw: number, ws: Ptr, wsum: Ptr, c: Ptr, ldc: number, bias: Ptr, beta: number, scratch: Ptr): void;
+  /** Scratch bytes gemm_nt_i8 needs for M rows of K activations. */
+  gemm_i8_scratch(M: number, K: number): number;
+  /** dst[n,:D] = table[idx[n],:D]·scale[idx[n]] (table i8, row stride ldt bytes) */
+  gather_rows_i8(N: number, D: number, table: Ptr, ldt: number, scale: Ptr, idx: Ptr, dst: Ptr, ldd: number): void;
+  /** out[j] = Σ_k W[j,k] (i32) for an i8 [N,K] matrix of row stride ldw bytes */
+  i8_row_sums(N: number, K: number, w: Ptr, ldw: number, out: Ptr): void;
 }
 
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
@@ -90,6 +103,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "lstm_cell_backward", "attention_dot_backward", "attention_additive_backward", "log_softmax_xent_backward",
   "embedding_backward", "tanh_backward", "sum_rows", "dropout_forward", "mul_forward",
   "sgd_update", "adam_update", "sum_squares", "scale_forward", "nonfinite_count",
+  "gemm_nt_i8", "gemm_i8_scratch", "gather_rows_i8", "i8_row_sums",
 ];
 
 export type Variant = "simd" | "relaxed";

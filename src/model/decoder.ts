@@ -4,6 +4,7 @@
 
 import type { Model } from "./model.js";
 import type { EncoderOutput } from "./encoder.js";
+import { embed, linear } from "./linear.js";
 
 export class DecoderRun {
   /** rows in use */
@@ -105,7 +106,7 @@ export class DecoderRun {
         break;
       case "additive":
         // qp = q·attn.queryᵀ: [R, A]
-        k.gemm_nt(R, d.A, d.Hd, q, d.Hd, m.ptr("attn.query.weight"), d.Hd, this.qp, d.A, 0, 0);
+        linear(m, "attn.query.weight", 0, d.Hd, R, q, d.Hd, this.qp, d.A, 0, 0);
         k.attention_additive_forward(R, e.S, d.A, d.Hm, this.qp, d.A, e.keys, m.ptr("attn.v.weight"), e.mem, e.lengths, this.rowsrc, this.alpha, this.ctx, d.Hm);
         break;
     }
@@ -122,33 +123,32 @@ export class DecoderRun {
     const bahdanau = m.config.decoder_style === "bahdanau";
     a.i32(this.prev, R).set(prevIds);
     // emb = tgt_embed[y_{t-1}]: [R, E]
-    k.gather_rows(R, d.E, m.ptr("tgt_embed.weight"), d.E, this.prev, this.emb, d.E);
+    embed(m, "tgt_embed.weight", R, this.prev, this.emb, d.E);
     // bahdanau: α_t, ctx_t = attend(s_{t-1}) before the RNN
     if (bahdanau) this.attend(this.h[d.Ld - 1]);
     for (let l = 0; l < d.Ld; l++) {
       const w = m.lstm("decoder", l);
       if (l === 0) {
         // gates = [emb ; extra]·W_ihᵀ + b, split over the column blocks of W_ih
-        k.gemm_nt(R, G, d.E, this.emb, d.E, w.wih, d.in0, this.gates, G, w.bias, 0);
-        if (bahdanau) k.gemm_nt(R, G, d.Hm, this.ctx, d.Hm, w.wih + d.E * 4, d.in0, this.gates, G, 0, 1);
-        else if (d.feed) k.gemm_nt(R, G, d.Hd, this.feed, d.Hd, w.wih + d.E * 4, d.in0, this.gates, G, 0, 1);
+        linear(m, w.ih, 0, d.E, R, this.emb, d.E, this.gates, G, w.bias, 0);
+        if (bahdanau) linear(m, w.ih, d.E, d.Hm, R, this.ctx, d.Hm, this.gates, G, 0, 1);
+        else if (d.feed) linear(m, w.ih, d.E, d.Hd, R, this.feed, d.Hd, this.gates, G, 0, 1);
       } else {
-        k.gemm_nt(R, G, d.Hd, this.h[l - 1], d.Hd, w.wih, d.Hd, this.gates, G, w.bias, 0);
+        linear(m, w.ih, 0, d.Hd, R, this.h[l - 1], d.Hd, this.gates, G, w.bias, 0);
       }
       // gates += h_l·W_hhᵀ, then the cell update
-      k.gemm_nt(R, G, d.Hd, this.h[l], d.Hd, w.whh, d.Hd, this.gates, G, 0, 1);
+      linear(m, w.hh, 0, d.Hd, R, this.h[l], d.Hd, this.gates, G, 0, 1);
       k.lstm_cell_forward(R, d.Hd, this.gates, G, this.h[l], this.c[l], 0, 0, 0, 0, 0, 0);
     }
     const top = this.h[d.Ld - 1];
     // luong: α_t, ctx_t = attend(h_t)
     if (!bahdanau) this.attend(top);
     // h̃_t = tanh(attn_out · [ctx_t ; h_t])
-    const wo = m.ptr("attn_out.weight"), ldo = d.Hm + d.Hd;
-    k.gemm_nt(R, d.Hd, d.Hm, this.ctx, d.Hm, wo, ldo, this.htil, d.Hd, 0, 0);
-    k.gemm_nt(R, d.Hd, d.Hd, top, d.Hd, wo + d.Hm * 4, ldo, this.htil, d.Hd, 0, 1);
+    linear(m, "attn_out.weight", 0, d.Hm, R, this.ctx, d.Hm, this.htil, d.Hd, 0, 0);
+    linear(m, "attn_out.weight", d.Hm, d.Hd, R, top, d.Hd, this.htil, d.Hd, 0, 1);
     k.tanh_forward(R, d.Hd, this.htil, d.Hd);
     // log p = log_softmax(generator · h̃_t + b)
-    k.gemm_nt(R, d.Vt, d.Hd, this.htil, d.Hd, m.ptr("generator.weight"), d.Hd, this.logp, d.Vt, m.ptr("generator.bias"), 0);
+    linear(m, "generator.weight", 0, d.Hd, R, this.htil, d.Hd, this.logp, d.Vt, m.ptr("generator.bias"), 0);
     k.log_softmax_forward(R, d.Vt, this.logp, d.Vt, this.logp, d.Vt);
     // input feeding: h̃_t is the next step's extra input
     if (d.feed) [this.feed, this.htil] = [this.htil, this.feed];

@@ -3,6 +3,7 @@
 // memory. Layout is batch-major: row b·S + j is position j of sentence b.
 
 import type { Model } from "./model.js";
+import { embed, linear } from "./linear.js";
 
 export interface EncoderOutput {
   /** sentences and padded length */
@@ -76,7 +77,7 @@ export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout |
 
   // x: [B, S, E] = src_embed[w]
   const x = arena.allocF32(N * d.E);
-  k.gather_rows(N, d.E, model.ptr("src_embed.weight"), d.E, idsPtr, x, d.E);
+  embed(model, "src_embed.weight", N, idsPtr, x, d.E);
 
   const G = 4 * d.He;
   // [B, S, 4He]: input projections, then per-step gates (one per layer and direction when training)
@@ -108,14 +109,14 @@ export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout |
         lc.cells.push(cells);
       }
       // xproj = inp·W_ihᵀ + (b_ih + b_hh) for all positions at once
-      k.gemm_nt(N, G, inSize, inp, inSize, w.wih, inSize, xproj, G, w.bias, 0);
+      linear(model, w.ih, 0, inSize, N, inp, inSize, xproj, G, w.bias, 0);
       arena.f32(h, B * d.He).fill(0);
       arena.f32(c, B * d.He).fill(0);
       for (let j = 0; j < S; j++) {
         const t = dir === 0 ? j : S - 1 - j;
         const gates = xproj + t * G * 4; // rows b at stride S·4He
         // gates += h·W_hhᵀ
-        k.gemm_nt(B, G, d.He, h, d.He, w.whh, d.He, gates, S * G, 0, 1);
+        linear(model, w.hh, 0, d.He, B, h, d.He, gates, S * G, 0, 1);
         // rows with t ≥ length keep h = c = 0 (reverse) or their last state (forward)
         k.lstm_cell_forward(B, d.He, gates, S * G, h, c, out + (t * d.Hm + dir * d.He) * 4, S * d.Hm,
           cells ? cells + t * d.He * 4 : 0, S * d.He, lengths, t);
@@ -133,7 +134,7 @@ export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout |
   // h0 = tanh(m̄·bridgeᵀ + b): [B, Ld·Hd]
   const LH = d.Ld * d.Hd;
   const h0 = arena.allocF32(B * LH);
-  k.gemm_nt(B, LH, d.Hm, mbar, d.Hm, model.ptr("bridge.weight"), d.Hm, h0, LH, model.ptr("bridge.bias"), 0);
+  linear(model, "bridge.weight", 0, d.Hm, B, mbar, d.Hm, h0, LH, model.ptr("bridge.bias"), 0);
   k.tanh_forward(B, LH, h0, LH);
 
   let keys = 0;
@@ -144,12 +145,12 @@ export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout |
     case "general":
       // keys_j = attn.weight · M_j: [B, S, Hd]
       keys = arena.allocF32(N * d.Hd);
-      k.gemm_nt(N, d.Hd, d.Hm, mem, d.Hm, model.ptr("attn.weight"), d.Hm, keys, d.Hd, 0, 0);
+      linear(model, "attn.weight", 0, d.Hm, N, mem, d.Hm, keys, d.Hd, 0, 0);
       break;
     case "additive":
       // keys_j = attn.key · M_j + key.bias: [B, S, A]
       keys = arena.allocF32(N * d.A);
-      k.gemm_nt(N, d.A, d.Hm, mem, d.Hm, model.ptr("attn.key.weight"), d.Hm, keys, d.A, model.ptr("attn.key.bias"), 0);
+      linear(model, "attn.key.weight", 0, d.Hm, N, mem, d.Hm, keys, d.A, model.ptr("attn.key.bias"), 0);
       break;
     case "none":
       break;

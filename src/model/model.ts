@@ -1,21 +1,29 @@
 // A model living in an engine's memory: all parameters in one contiguous
-// block (MODEL.md's order), loaded from and saved to safetensors.
+// block (MODEL.md's order), loaded from and saved to safetensors. An int8
+// model (docs/format.md) keeps its quantised matrices as int8 + row scales
+// outside that block; the block then holds only the F32 tensors.
 
 import { S2SError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 import { parseSafetensors, serializeSafetensors, type TensorData } from "../io/safetensors.js";
 import { dims, numel, paramSpecs, parseConfig, type Dims, type ModelConfig, type ParamSpec } from "./config.js";
+import { isQuantized, parseQuantization, scaleName } from "./quant.js";
 
 export interface ParamSlot extends ParamSpec {
   /** byte offset in the engine's memory */
   ptr: number;
   size: number;
+  /** "I8": int8 values at ptr, one f32 scale per row at `scale` */
+  dtype: "F32" | "I8";
+  scale: number;
 }
 
 /** Merged LSTM bias b_ih + b_hh for one LSTM (name prefix e.g. "encoder" + suffix "_l0_reverse"). */
 export interface LstmWeights {
   wih: number; whh: number; bias: number;
   inSize: number; hidden: number;
+  /** parameter names of W_ih and W_hh */
+  ih: string; hh: string;
 }
 
 export class Model {
@@ -27,28 +35,53 @@ export class Model {
   readonly paramCount: number;
   /** Derived tensors (merged biases), recomputed by refresh(). */
   private readonly merged = new Map<string, number>();
+  /** int8 models: i32 row sums Σ_k W[j, c0:c0+K] of the column ranges gemm_nt_i8 reads ("name@c0+K"). */
+  private readonly rowSumPtrs = new Map<string, number>();
 
   private constructor(
     readonly engine: Engine,
     readonly config: ModelConfig,
     /** Metadata strings kept with the model (vocabularies, tokenizer). `config` is regenerated on save. */
     readonly metadata: Record<string, string>,
+    /** int8-rowwise weights (docs/format.md); then metadata holds `quantization` */
+    readonly quantized = false,
   ) {
     this.dims = dims(config);
     const specs = paramSpecs(config);
-    const total = specs.reduce((s, p) => s + numel(p.shape), 0);
+    const q = (s: ParamSpec) => quantized && isQuantized(s.name);
+    const total = specs.reduce((n, p) => n + (q(p) ? 0 : numel(p.shape)), 0);
     this.paramCount = total;
-    this.paramsPtr = engine.arena.zerosF32(total);
+    const arena = engine.arena;
+    this.paramsPtr = arena.zerosF32(total);
     let off = this.paramsPtr;
     this.specs = specs.map((s) => {
       const size = numel(s.shape);
-      const slot = { ...s, ptr: off, size };
-      off += size * 4;
+      let slot: ParamSlot;
+      if (q(s)) {
+        slot = { ...s, ptr: arena.alloc(size), size, dtype: "I8", scale: arena.zerosF32(s.shape[0]) };
+      } else {
+        slot = { ...s, ptr: off, size, dtype: "F32", scale: 0 };
+        off += size * 4;
+      }
       this.byName.set(s.name, slot);
       return slot;
     });
     for (const s of this.specs) {
-      if (s.name.includes(".bias_ih_")) this.merged.set(s.name.replace(".bias_ih_", ".bias_"), engine.arena.allocF32(s.size));
+      if (s.name.includes(".bias_ih_")) this.merged.set(s.name.replace(".bias_ih_", ".bias_"), arena.allocF32(s.size));
+    }
+    if (quantized) {
+      // the column ranges the encoder and decoder multiply by (see linear.ts)
+      const d = this.dims;
+      for (const s of this.specs) {
+        if (s.dtype === "I8" && !s.name.endsWith("_embed.weight")) this.rowSumPtrs.set(`${s.name}@0+${s.shape[1]}`, arena.alloc(s.shape[0] * 4));
+      }
+      const split = (name: string, at: number) => {
+        const s = this.slot(name);
+        this.rowSumPtrs.set(`${name}@0+${at}`, arena.alloc(s.shape[0] * 4));
+        this.rowSumPtrs.set(`${name}@${at}+${s.shape[1] - at}`, arena.alloc(s.shape[0] * 4));
+      };
+      if (d.in0 > d.E) split("decoder.weight_ih_l0", d.E);
+      split("attn_out.weight", d.Hm);
     }
   }
 
@@ -68,28 +101,48 @@ export class Model {
     const st = parseSafetensors(bytes, source);
     if (st.metadata.config === undefined) throw new S2SError(`${source}: no "config" in __metadata__ (see MODEL.md)`);
     const config = parseConfig(st.metadata.config, source);
+    const quantized = parseQuantization(st.metadata, source);
     const specs = paramSpecs(config);
     const expected = new Set(specs.map((s) => s.name));
+    if (quantized) for (const s of specs) if (isQuantized(s.name)) expected.add(scaleName(s.name));
     for (const name of st.tensors.keys()) {
       if (!expected.has(name)) {
         throw new S2SError(`${source}: unexpected tensor ${name} for a ${config.decoder_style}/${config.attention} model with these sizes`);
       }
     }
+    const checkTensor = (name: string, dtype: string, shape: number[]) => {
+      const t = st.tensors.get(name);
+      if (!t) throw new S2SError(`${source}: missing tensor ${name} [${shape.join(", ")}]${dtype === "F32" ? "" : ` (${dtype})`}`);
+      if (t.dtype !== dtype) throw new S2SError(`${source}: tensor ${name} has dtype ${t.dtype}, expected ${dtype}`);
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+        throw new S2SError(`${source}: tensor ${name} has shape [${t.shape.join(", ")}], expected [${shape.join(", ")}]`);
+      }
+    };
     for (const s of specs) {
-      const t = st.tensors.get(s.name);
-      if (!t) throw new S2SError(`${source}: missing tensor ${s.name} [${s.shape.join(", ")}]`);
-      if (t.dtype !== "F32") throw new S2SError(`${source}: tensor ${s.name} has dtype ${t.dtype}, expected F32`);
-      if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i])) {
-        throw new S2SError(`${source}: tensor ${s.name} has shape [${t.shape.join(", ")}], expected [${s.shape.join(", ")}]`);
+      if (quantized && isQuantized(s.name)) {
+        checkTensor(s.name, "I8", s.shape);
+        checkTensor(scaleName(s.name), "F32", [s.shape[0]]);
+      } else {
+        checkTensor(s.name, "F32", s.shape);
       }
     }
     const { config: _c, ...rest } = st.metadata;
-    const m = new Model(engine, config, rest);
-    for (const s of m.specs) {
-      const v = st.f32(s.name);
+    const m = new Model(engine, config, rest, quantized);
+    const finite = (name: string, v: Float32Array, what: string) => {
       let bad = 0;
-      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) bad++;
-      if (bad > 0) throw new S2SError(`${source}: tensor ${s.name} has ${bad} NaN or infinite values`);
+      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]) || (what !== "" && v[i] < 0)) bad++;
+      if (bad > 0) throw new S2SError(`${source}: tensor ${name} has ${bad} NaN or infinite${what} values`);
+    };
+    for (const s of m.specs) {
+      if (s.dtype === "I8") {
+        const sc = st.f32(scaleName(s.name));
+        finite(scaleName(s.name), sc, " or negative");
+        engine.arena.f32(s.scale, sc.length).set(sc);
+        new Uint8Array(engine.memory.buffer, s.ptr, s.size).set(st.raw(s.name));
+        continue;
+      }
+      const v = st.f32(s.name);
+      finite(s.name, v, "");
       engine.arena.f32(s.ptr, s.size).set(v);
     }
     m.refresh();
@@ -104,6 +157,24 @@ export class Model {
       const hh = this.slot(mergedName.replace(".bias_", ".bias_hh_"));
       k.add_forward(ih.size, ih.ptr, hh.ptr, ptr);
     }
+    for (const [key, ptr] of this.rowSumPtrs) {
+      const [name, range] = key.split("@");
+      const [c0, cols] = range.split("+").map(Number);
+      const s = this.slot(name);
+      k.i8_row_sums(s.shape[0], cols, s.ptr + c0, s.shape[1], ptr);
+    }
+  }
+
+  /** int8 models: Σ_k W[j, c0:c0+K] per row of a quantised matrix (gemm_nt_i8's wsum). */
+  rowSums(name: string, c0: number, K: number): number {
+    const p = this.rowSumPtrs.get(`${name}@${c0}+${K}`);
+    if (p === undefined) throw new Error(`internal: no row sums for ${name} columns ${c0}+${K}`);
+    return p;
+  }
+
+  /** Refuses an int8 model for `what` (training and anything else that needs f32 weights). */
+  requireF32(what: string): void {
+    if (this.quantized) throw new S2SError(`${what} needs a float32 model; this one is int8-quantised (s2s quantize): use the f32 model it was made from`);
   }
 
   slot(name: string): ParamSlot {
@@ -120,9 +191,10 @@ export class Model {
     return this.slot(name).ptr;
   }
 
-  /** A live view of one parameter (invalidated if the memory grows). */
+  /** A live view of one f32 parameter (invalidated if the memory grows). */
   view(name: string): Float32Array {
     const s = this.slot(name);
+    if (s.dtype !== "F32") this.requireF32(`reading ${name} as float32`);
     return this.engine.arena.f32(s.ptr, s.size);
   }
 
@@ -132,14 +204,22 @@ export class Model {
     const wih = this.slot(`${prefix}.weight_ih${sfx}`);
     const bias = this.merged.get(`${prefix}.bias${sfx}`);
     if (bias === undefined) throw new Error(`internal: no merged bias for ${prefix}${sfx}`);
-    return { wih: wih.ptr, whh: this.ptr(`${prefix}.weight_hh${sfx}`), bias, inSize: wih.shape[1], hidden: wih.shape[0] / 4 };
+    const hh = `${prefix}.weight_hh${sfx}`;
+    return { wih: wih.ptr, whh: this.ptr(hh), bias, inSize: wih.shape[1], hidden: wih.shape[0] / 4, ih: wih.name, hh };
   }
 
-  /** All parameters as safetensors tensors (copies), sorted by name. */
+  /** All parameters as safetensors tensors (copies), sorted by name; int8 ones with their `.scale`. */
   tensors(prefix = ""): TensorData[] {
-    return [...this.specs]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((s) => ({ name: prefix + s.name, dtype: "F32" as const, shape: s.shape, data: this.view(s.name).slice() }));
+    const out: TensorData[] = [];
+    for (const s of this.specs) {
+      if (s.dtype === "F32") {
+        out.push({ name: prefix + s.name, dtype: "F32", shape: s.shape, data: this.view(s.name).slice() });
+        continue;
+      }
+      out.push({ name: prefix + s.name, dtype: "I8", shape: s.shape, data: new Int8Array(this.engine.memory.buffer, s.ptr, s.size).slice() });
+      out.push({ name: prefix + scaleName(s.name), dtype: "F32", shape: [s.shape[0]], data: this.engine.arena.f32(s.scale, s.shape[0]).slice() });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** The model as a safetensors file: parameters plus config and the other metadata. */

@@ -96,6 +96,7 @@ export async function runTrainText(v: Values): Promise<void> {
   let validText: SentencePair[] | null;
   if (v.init) {
     model = Model.fromBytes(engine, await readFileChecked(v.init as string, "model"), v.init as string);
+    model.requireF32(`train --init ${v.init}`);
     const p = TextPipeline.fromMetadata(model.metadata, v.init as string);
     if (!p) throw new S2SError(`${v.init}: not a text model (no src_vocab/tgt_vocab metadata); train it with --train-ids`);
     pipeline = p;

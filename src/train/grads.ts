@@ -9,6 +9,7 @@ export class Grads {
   readonly count: number;
 
   constructor(readonly model: Model) {
+    model.requireF32("gradients");
     this.count = model.paramCount;
     this.ptr = model.engine.arena.zerosF32(this.count);
   }

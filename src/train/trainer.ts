@@ -6,6 +6,7 @@ import { S2SError } from "../errors.js";
 import { scoreIds, type PairIds } from "../decode/score.js";
 import { parseSafetensors } from "../io/safetensors.js";
 import type { Model } from "../model/model.js";
+import { QUANT_KEY } from "../model/quant.js";
 import { lossAndGrads } from "./backprop.js";
 import { makeBatches } from "./batches.js";
 import { Grads } from "./grads.js";
@@ -113,6 +114,7 @@ export class Trainer {
     readonly valid: PairIds[] | null,
     readonly cfg: TrainConfig,
   ) {
+    model.requireF32("training");
     if (train.length === 0) throw new S2SError("no training pairs");
     this.grads = new Grads(model);
     this.optimizer = new Optimizer(model, this.grads, { kind: cfg.optimizer });
@@ -256,6 +258,7 @@ export class Trainer {
   restore(bytes: Uint8Array, source: string): void {
     const st = parseSafetensors(bytes, source);
     const { optimizer, train_state } = st.metadata;
+    if (st.metadata[QUANT_KEY] !== undefined) throw new S2SError(`${source}: an int8-quantised file cannot be resumed (training needs float32 weights)`);
     if (!optimizer || !train_state) throw new S2SError(`${source}: not a training checkpoint (no optimizer/train_state metadata)`);
     for (const s of this.model.specs) {
       const v = st.f32(s.name);

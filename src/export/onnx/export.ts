@@ -137,6 +137,7 @@ const valueInfo = (io: OnnxIO): ValueInfo => ({ name: io.name, dims: io.shape, t
  * The weights are copied: the model may change or be freed afterwards.
  */
 export function exportOnnx(model: Model): OnnxExport {
+  model.requireF32("ONNX export");
   const c = model.config, d = model.dims;
   const attn = c.attention !== "none";
   const bahdanau = c.decoder_style === "bahdanau";

@@ -1,0 +1,257 @@
+// int8 inference: the matrix product and the embedding lookup of a quantised
+// model (docs/format.md "int8 models", docs/kernels.md).
+//
+//   gemm_nt_i8     C[M,N] = β·C + dequant(quant(A[M,K]) · W[N,K]ᵀ) + bias[N]
+//   gather_rows_i8 dst[n, :D] = table[idx[n], :D] · scale[idx[n]]
+//   i8_row_sums    out[j] = Σ_k W[j, k]            (the relaxed build's offset correction)
+//
+// Weights are int8 with one f32 scale per row (w ≈ q·s, symmetric, written by
+// `s2s quantize`). Activations are quantised here, per row and per call
+// (dynamic, symmetric): sa = max|a_i| / QMAX, qa = round_half_even(a·(QMAX/max|a_i|)).
+// The products are exact integer dot products; one multiply per output
+// dequantises: C[i,j] = f32(Σ_k qa[i,k]·W[j,k]) · (sa_i · ws_j).
+//
+// The two builds differ in the integer dot product:
+//
+//   SIMD128: activations as i16 (QMAX = 127) in the scratch; each 16 weights are
+//            sign-extended to two i16x8 and multiplied with i32x4.dot_i16x8_s.
+//   relaxed: i16x8.relaxed_dot_i8x16_i7x16_s(W, u) multiplies 16 int8 weights
+//            by 16 values whose top bit must be clear (7-bit, 0..127; otherwise
+//            the result is implementation-defined) and adds pairs into i16. The activations are
+//            that operand: quantised to ±63 (QMAX = 63) and stored offset by +64,
+//            u = qa + 64 ∈ [1, 127]; Σ W·u − 64·Σ W = Σ W·qa, with Σ_k W[j,k]
+//            precomputed per row (wsum, i8_row_sums). The pairwise i16 sums stay
+//            below 2·127·128 = 32512, so they never saturate. Exact, like the
+//            SIMD128 path, but with one bit less of activation precision.
+//
+// Scratch (host-allocated, gemm_i8_scratch(M, K) bytes, 16-aligned):
+//
+//   [M rows of K16 = ⌈K/16⌉·16 activation codes (i16 or u8)] [M f32 scales sa_i]
+//
+// A batch-1 decoder step is a GEMV bound by reading W: 1 byte per weight
+// instead of the f32 kernel's 4 is the point. W is walked in strips of
+// I8_TN rows (one i32x4 accumulator each); every row of A passes over a strip
+// while it is in L1, so beams (M > 1) read W from memory once.
+
+import { at } from "./vec";
+
+// @ts-ignore: decorator
+@inline const I8_TN: i32 = 4;
+// @ts-ignore: decorator
+@inline const KB: i32 = 16;
+
+// @ts-ignore: decorator
+@inline function qmax(): f32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 63.0 : 127.0;
+}
+
+/** Bytes of one row of activation codes: K rounded up to 16, i16 (SIMD128) or u8 (relaxed). */
+// @ts-ignore: decorator
+@inline function codeRowBytes(K: i32): usize {
+  const k16 = <usize>((K + KB - 1) & ~(KB - 1));
+  return ASC_FEATURE_RELAXED_SIMD ? k16 : k16 << 1;
+}
+
+/** Scratch bytes gemm_nt_i8 needs for M rows of K activations. */
+export function gemm_i8_scratch(M: i32, K: i32): usize {
+  return <usize>M * codeRowBytes(K) + (<usize>M << 2);
+}
+
+/** Sum of the four i32 lanes of v, as lane 0..3 of [Σv0, Σv1, Σv2, Σv3]. */
+// @ts-ignore: decorator
+@inline function hsum4i(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  const s01 = i32x4.add(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v0, v1, 2, 6, 3, 7));
+  const s23 = i32x4.add(i32x4.shuffle(v2, v3, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(s01, s23, 0, 1, 4, 5), i32x4.shuffle(s01, s23, 2, 3, 6, 7));
+}
+
+/**
+ * Quantises row a[:K] into codes at q (K16 entries, zero-padded) and returns sa.
+ *   maxabs = max|a_k|; inv = QMAX / maxabs (0 for a zero row); q_k = nearest(a_k·inv)
+ */
+// @ts-ignore: decorator
+@inline function quantize_row(K: i32, a: usize, q: usize): f32 {
+  const K4 = K & ~3;
+  let mv = f32x4.splat(0);
+  let k = 0;
+  for (; k < K4; k += 4) mv = f32x4.max(mv, f32x4.abs(v128.load(at(a, k))));
+  let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (; k < K; k++) m = max(m, abs(load<f32>(at(a, k))));
+  const inv: f32 = m > 0 ? qmax() / m : 0;
+  const iv = f32x4.splat(inv);
+  const K16 = (K + KB - 1) & ~(KB - 1);
+  const K8 = K & ~7;
+  k = 0;
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    // u8 codes qa + 64, 16 per store
+    const K16f = K & ~(KB - 1);
+    for (; k < K16f; k += KB) {
+      const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(at(a, k)), iv)));
+      const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(at(a, k + 4)), iv)));
+      const q2 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(at(a, k + 8)), iv)));
+      const q3 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(at(a, k + 12)), iv)));
+      const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+      v128.store(q + <usize>k, i8x16.add(b, i8x16.splat(64)));
+    }
+    for (; k < K; k++) store<u8>(q + <usize>k, <i32>nearest<f32>(load<f32>(at(a, k)) * inv) + 64);
+    for (; k < K16; k++) store<u8>(q + <usize>k, 64);
+  } else {
+    // i16 codes, 8 per store
+    for (; k < K8; k += 8) {
+      const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(at(a, k)), iv)));
+      const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(at(a, k + 4)), iv)));
+      v128.store(q + (<usize>k << 1), i16x8.narrow_i32x4_s(q0, q1));
+    }
+    for (; k < K; k++) store<i16>(q + (<usize>k << 1), <i32>nearest<f32>(load<f32>(at(a, k)) * inv));
+    for (; k < K16; k++) store<i16>(q + (<usize>k << 1), 0);
+  }
+  return m / qmax();
+}
+
+/** Integer dot product of one weight row w[:K] with one code row x (scalar; the K tail). */
+// @ts-ignore: decorator
+@inline function dot_tail(k0: i32, K: i32, w: usize, x: usize): i32 {
+  let s = 0;
+  for (let k = k0; k < K; k++) {
+    const xv: i32 = ASC_FEATURE_RELAXED_SIMD ? <i32>load<u8>(x + <usize>k) : <i32>load<i16>(x + (<usize>k << 1));
+    s += <i32>load<i8>(w + <usize>k) * xv;
+  }
+  return s;
+}
+
+/** acc += 16 products W[k..k+16]·x[k..k+16] into the four i32 lanes. */
+// @ts-ignore: decorator
+@inline function dot16(w: v128, xl: v128, xh: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    // i16 pair sums (exact: the codes are 7-bit), widened pairwise to i32. Not
+    // i32x4.relaxed_dot_i8x16_i7x16_add_s: Node 20.20's V8 (11.3, with
+    // --experimental-wasm-relaxed-simd) returns twice the dot product for it
+    // (measured on 7-bit operands); the i16x8 form is exact there.
+    return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, xl)));
+  } else {
+    const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w), xl);
+    const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w), xh);
+    return i32x4.add(acc, i32x4.add(lo, hi));
+  }
+}
+
+/** Codes x[k..k+16] as the operands of dot16: (u8x16, -) or (i16x8 low, i16x8 high). */
+// @ts-ignore: decorator
+@inline function codes_lo(x: usize, k: i32): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.load(x + <usize>k) : v128.load(x + (<usize>k << 1));
+}
+// @ts-ignore: decorator
+@inline function codes_hi(x: usize, k: i32): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.splat<i32>(0) : v128.load(x + (<usize>k << 1), 16);
+}
+
+/**
+ * C[M,N] = β·C + dequant(quant(A)·Wᵀ) + bias
+ *   a: f32 [M, K] rows of stride lda        (activations, quantised per row here)
+ *   w: i8 [N, K] rows of stride ldw bytes   (a column slice of a wider matrix is fine)
+ *   ws: f32 [N] row scales of W; wsum: i32 [N] Σ_k W[j, k] over these K columns
+ *       (relaxed build only; ignored by the SIMD128 build, which may get 0)
+ *   c: f32 [M, N] rows of stride ldc; bias: f32 [N] or 0; beta ∈ {0, 1}
+ *   scratch: gemm_i8_scratch(M, K) bytes
+ * C[i,j] = f32(Σ_k qa[i,k]·W[j,k]) · (sa_i · ws_j) (+ bias_j) (+ C[i,j]), in that order.
+ */
+export function gemm_nt_i8(
+  M: i32, N: i32, K: i32,
+  a: usize, lda: i32,
+  w: usize, ldw: i32, ws: usize, wsum: usize,
+  c: usize, ldc: i32,
+  bias: usize, beta: i32,
+  scratch: usize,
+): void {
+  const rb = codeRowBytes(K);
+  const sas = scratch + <usize>M * rb;
+  const sa = <usize>lda << 2, sc = <usize>ldc << 2, sw = <usize>ldw;
+  for (let i = 0; i < M; i++) store<f32>(at(sas, i), quantize_row(K, a + <usize>i * sa, scratch + <usize>i * rb));
+  const Kf = K & ~(KB - 1); // full 16-blocks; the rest is the scalar tail
+  const off = f32x4.splat(0);
+  let j = 0;
+  for (; j + I8_TN <= N; j += I8_TN) {
+    const w0 = w + <usize>j * sw, w1 = w0 + sw, w2 = w1 + sw, w3 = w2 + sw;
+    // Σ_k W[j..j+4, k]·64, the offset of the relaxed build's codes
+    const corr = ASC_FEATURE_RELAXED_SIMD ? i32x4.shl(v128.load(wsum + (<usize>j << 2)), 6) : v128.splat<i32>(0);
+    const scale = v128.load(at(ws, j));
+    for (let i = 0; i < M; i++) {
+      const x = scratch + <usize>i * rb;
+      let p0 = w0, p1 = w1, p2 = w2, p3 = w3, px = x;
+      let c0 = v128.splat<i32>(0), c1 = c0, c2 = c0, c3 = c0;
+      for (let k = 0; k < Kf; k += KB) {
+        const xl = codes_lo(px, 0), xh = codes_hi(px, 0);
+        c0 = dot16(v128.load(p0), xl, xh, c0);
+        c1 = dot16(v128.load(p1), xl, xh, c1);
+        c2 = dot16(v128.load(p2), xl, xh, c2);
+        c3 = dot16(v128.load(p3), xl, xh, c3);
+        p0 += KB; p1 += KB; p2 += KB; p3 += KB;
+        px += ASC_FEATURE_RELAXED_SIMD ? KB : KB << 1;
+      }
+      let acc = hsum4i(c0, c1, c2, c3);
+      if (Kf < K) {
+        acc = i32x4.add(acc, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(
+          dot_tail(Kf, K, w0, x)), 1, dot_tail(Kf, K, w1, x)), 2, dot_tail(Kf, K, w2, x)), 3, dot_tail(Kf, K, w3, x)));
+      }
+      acc = i32x4.sub(acc, corr);
+      let v = f32x4.mul(f32x4.convert_i32x4_s(acc), f32x4.mul(f32x4.splat(load<f32>(at(sas, i))), scale));
+      if (bias != 0) v = f32x4.add(v, v128.load(at(bias, j)));
+      const cp = c + <usize>i * sc + (<usize>j << 2);
+      if (beta != 0) v = f32x4.add(v, v128.load(cp));
+      v128.store(cp, v);
+    }
+  }
+  // N tail: the last N % 4 rows of W, one at a time
+  for (; j < N; j++) {
+    const wj = w + <usize>j * sw;
+    const sj = load<f32>(at(ws, j));
+    for (let i = 0; i < M; i++) {
+      const x = scratch + <usize>i * rb;
+      let c0 = off;
+      for (let k = 0; k < Kf; k += KB) c0 = dot16(v128.load(wj + <usize>k), codes_lo(x, k), codes_hi(x, k), c0);
+      let s = i32x4.extract_lane(hsum4i(c0, c0, c0, c0), 0) + dot_tail(Kf, K, wj, x);
+      if (ASC_FEATURE_RELAXED_SIMD) s -= load<i32>(wsum + (<usize>j << 2)) << 6;
+      let v: f32 = <f32>s * (load<f32>(at(sas, i)) * sj);
+      if (bias != 0) v += load<f32>(at(bias, j));
+      const cp = c + <usize>i * sc + (<usize>j << 2);
+      if (beta != 0) v += load<f32>(cp);
+      store<f32>(cp, v);
+    }
+  }
+}
+
+/** out[j] = Σ_k W[j, k] for j < N (i32; W: i8 rows of stride ldw bytes) */
+export function i8_row_sums(N: i32, K: i32, w: usize, ldw: i32, out: usize): void {
+  for (let j = 0; j < N; j++) {
+    const wj = w + <usize>j * <usize>ldw;
+    let s = 0;
+    for (let k = 0; k < K; k++) s += <i32>load<i8>(wj + <usize>k);
+    store<i32>(out + (<usize>j << 2), s);
+  }
+}
+
+/**
+ * dst[n, :D] = f32(table[idx[n], :D]) · scale[idx[n]]   (int8 embedding lookup)
+ *   table: i8 rows of stride ldt bytes; scale: f32 per row; idx: i32[N]; dst: f32 rows of stride ldd
+ */
+export function gather_rows_i8(N: i32, D: i32, table: usize, ldt: i32, scale: usize, idx: usize, dst: usize, ldd: i32): void {
+  const D16 = D & ~(KB - 1);
+  for (let n = 0; n < N; n++) {
+    const r = load<i32>(idx + (<usize>n << 2));
+    const src = table + <usize>r * <usize>ldt;
+    const s = load<f32>(at(scale, r));
+    const sv = f32x4.splat(s);
+    const out = dst + <usize>n * (<usize>ldd << 2);
+    let k = 0;
+    for (; k < D16; k += KB) {
+      const b = v128.load(src + <usize>k);
+      const lo = i16x8.extend_low_i8x16_s(b), hi = i16x8.extend_high_i8x16_s(b);
+      const o = at(out, k);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), sv));
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), sv), 16);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), sv), 32);
+      v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), sv), 48);
+    }
+    for (; k < D; k++) store<f32>(at(out, k), <f32>load<i8>(src + <usize>k) * s);
+  }
+}
