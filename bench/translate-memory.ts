@@ -6,11 +6,11 @@
 //   node --import tsx bench/translate-memory.ts MODEL VARIANT SENTENCES   (the child; prints JSON)
 
 import { spawn } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadEngine } from "../src/engine/load-node.js";
 import type { Variant } from "../src/engine/kernels.js";
-import { Model } from "../src/model/model.js";
+import { loadModelFromFile } from "../src/model/load-file.js";
 import { searchIds } from "../src/decode/search.js";
 import { benchSentences } from "./reference.js";
 
@@ -39,7 +39,7 @@ async function child(path: string, variant: Variant, n: number): Promise<void> {
   const engine = await loadEngine({ variant });
   const set = benchSentences(n, 8000);
   const baseRss = maxRss();
-  const model = Model.fromBytes(engine, new Uint8Array(readFileSync(path)), path);
+  const model = loadModelFromFile(engine, path);
   const loadedRss = maxRss();
   searchIds(model, set.ids, { beam: 5, batchSentences: 32, attention: false });
   searchIds(model, set.ids, { beam: 1, batchSentences: 1, attention: false });

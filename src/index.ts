@@ -5,3 +5,4 @@ export * from "./index.core.js";
 export { loadEngine, type LoadOptions } from "./engine/load-node.js";
 export { writeFileAtomic } from "./io/atomic.js";
 export * from "./index.onnx.js";
+export { loadModelFromFile } from "./model/load-file.js";

@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { describeErrno } from "../io/errno.js";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { S2SError } from "../errors.js";
@@ -20,16 +21,6 @@ export async function readFileChecked(path: string, what = "file", maxBytes = 4 
   }
 }
 
-export function describeErrno(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT": return "no such file";
-    case "EACCES": case "EPERM": return "permission denied";
-    case "EISDIR": return "it is a directory";
-    case "ENOTDIR": return "a part of the path is not a directory";
-    default: return code ?? (e as Error).message;
-  }
-}
 
 /** Maximum length of one input line (characters). */
 export const MAX_LINE = 64 * 2 ** 20;
@@ -76,3 +67,5 @@ export async function writeOut(text: string): Promise<void> {
 export function r7(x: number): number {
   return Number.isFinite(x) ? Number(x.toPrecision(7)) : x;
 }
+
+export { describeErrno };

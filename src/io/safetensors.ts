@@ -32,9 +32,13 @@ export interface TensorData {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Copies bytes [begin, end) of the file into dest (dest.length = end − begin). */
+export type ByteReader = (begin: number, end: number, dest: Uint8Array) => void;
+
 export class SafeTensors {
   constructor(
-    readonly bytes: Uint8Array,
+    /** reads file bytes (from memory, or from disk for openSafetensors in Node) */
+    readonly read: ByteReader,
     readonly tensors: Map<string, TensorInfo>,
     readonly metadata: Record<string, string>,
     readonly source: string,
@@ -56,19 +60,30 @@ export class SafeTensors {
     if (t.dtype !== "F32") throw new S2SError(`${this.source}: tensor ${name} has dtype ${t.dtype}, expected F32`);
     const n = (t.end - t.begin) / 4;
     const out = new Float32Array(n);
-    if (LITTLE_ENDIAN) {
-      new Uint8Array(out.buffer).set(this.bytes.subarray(t.begin, t.end));
-    } else {
-      const dv = new DataView(this.bytes.buffer, this.bytes.byteOffset + t.begin, t.end - t.begin);
+    this.read(t.begin, t.end, new Uint8Array(out.buffer));
+    if (!LITTLE_ENDIAN) {
+      const dv = new DataView(out.buffer);
       for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
     }
     return out;
   }
 
-  /** Raw bytes of a tensor (a view). */
+  /** Raw bytes of a tensor (a copy). */
   raw(name: string): Uint8Array {
     const t = this.info(name);
-    return this.bytes.subarray(t.begin, t.end);
+    const out = new Uint8Array(t.end - t.begin);
+    this.read(t.begin, t.end, out);
+    return out;
+  }
+
+  /**
+   * Copies a tensor's bytes (little-endian, as stored) into dest, e.g. straight
+   * into an engine's memory: no intermediate copy of large tensors.
+   */
+  readInto(name: string, dest: Uint8Array): void {
+    const t = this.info(name);
+    if (dest.length !== t.end - t.begin) throw new Error(`internal: ${name} has ${t.end - t.begin} bytes, destination ${dest.length}`);
+    this.read(t.begin, t.end, dest);
   }
 }
 
@@ -80,21 +95,36 @@ export class SafeTensors {
  * proportion to what the header claims: sizes are checked against the file.
  */
 export function parseSafetensors(bytes: Uint8Array, source = "model file"): SafeTensors {
-  if (bytes.length < 8) throw new S2SError(`${source}: not a safetensors file (${bytes.length} bytes, shorter than the 8-byte header length)`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = headerLength(bytes, bytes.length, source);
+  const { tensors, metadata } = parseHeader(bytes.subarray(8, 8 + n), bytes.length, source);
+  return new SafeTensors((begin, end, dest) => dest.set(bytes.subarray(begin, end)), tensors, metadata, source);
+}
+
+/**
+ * The header length from the first 8 bytes of a file of fileLength bytes,
+ * checked against the limit and the file size.
+ */
+export function headerLength(first8: Uint8Array, fileLength: number, source: string): number {
+  if (fileLength < 8 || first8.length < 8) throw new S2SError(`${source}: not a safetensors file (${fileLength} bytes, shorter than the 8-byte header length)`);
+  const dv = new DataView(first8.buffer, first8.byteOffset, 8);
   const lo = dv.getUint32(0, true), hi = dv.getUint32(4, true);
   const n = hi * 2 ** 32 + lo;
   if (n > MAX_HEADER_BYTES) throw new S2SError(`${source}: header length ${n} is larger than the limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file?)`);
-  if (8 + n > bytes.length) throw new S2SError(`${source}: truncated: header says ${n} bytes but the file has ${bytes.length - 8} after the length`);
+  if (8 + n > fileLength) throw new S2SError(`${source}: truncated: header says ${n} bytes but the file has ${fileLength - 8} after the length`);
+  return n;
+}
+
+/** Parses and validates the JSON header of a file of fileLength bytes (see parseSafetensors). */
+export function parseHeader(headerBytes: Uint8Array, fileLength: number, source: string): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(headerBytes));
   } catch (e) {
     throw new S2SError(`${source}: header is not valid UTF-8 JSON (${(e as Error).message.split("\n")[0]})`);
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) throw new S2SError(`${source}: header is not a JSON object`);
-  const dataStart = 8 + n;
-  const dataLen = bytes.length - dataStart;
+  const dataStart = 8 + headerBytes.length;
+  const dataLen = fileLength - dataStart;
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
   const spans: [number, number, string][] = [];
@@ -133,7 +163,7 @@ export function parseSafetensors(bytes: Uint8Array, source = "model file"): Safe
     pos = e;
   }
   if (pos !== dataLen) throw new S2SError(`${source}: ${dataLen - pos} bytes after the last tensor belong to no tensor`);
-  return new SafeTensors(bytes, tensors, metadata, source);
+  return { tensors, metadata };
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { S2SError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
-import { parseSafetensors, serializeSafetensors, type TensorData } from "../io/safetensors.js";
+import { parseSafetensors, serializeSafetensors, type SafeTensors, type TensorData } from "../io/safetensors.js";
 import { dims, numel, paramSpecs, parseConfig, type Dims, type ModelConfig, type ParamSpec } from "./config.js";
 import { isQuantized, parseQuantization, scaleName } from "./quant.js";
 
@@ -98,7 +98,17 @@ export class Model {
    * S2SError naming the tensor (and both shapes). NaN or Inf weights are refused.
    */
   static fromBytes(engine: Engine, bytes: Uint8Array, source = "model file"): Model {
-    const st = parseSafetensors(bytes, source);
+    return Model.fromSafetensors(engine, parseSafetensors(bytes, source));
+  }
+
+  /**
+   * Loads a parsed safetensors file (from bytes, or from disk with
+   * openSafetensors in Node): checks every tensor as fromBytes says, then
+   * copies each straight into the engine's memory, so loading holds no second
+   * copy of the weights.
+   */
+  static fromSafetensors(engine: Engine, st: SafeTensors): Model {
+    const source = st.source;
     if (st.metadata.config === undefined) throw new S2SError(`${source}: no "config" in __metadata__ (see MODEL.md)`);
     const config = parseConfig(st.metadata.config, source);
     const quantized = parseQuantization(st.metadata, source);
@@ -128,22 +138,22 @@ export class Model {
     }
     const { config: _c, ...rest } = st.metadata;
     const m = new Model(engine, config, rest, quantized);
-    const finite = (name: string, v: Float32Array, what: string) => {
-      let bad = 0;
-      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]) || (what !== "" && v[i] < 0)) bad++;
-      if (bad > 0) throw new S2SError(`${source}: tensor ${name} has ${bad} NaN or infinite${what} values`);
-    };
+    const k = engine.kernels;
+    const bytesAt = (ptr: number, n: number) => new Uint8Array(engine.memory.buffer, ptr, n);
     for (const s of m.specs) {
       if (s.dtype === "I8") {
         const sc = st.f32(scaleName(s.name));
-        finite(scaleName(s.name), sc, " or negative");
+        let bad = 0;
+        for (let i = 0; i < sc.length; i++) if (!Number.isFinite(sc[i]) || sc[i] < 0) bad++;
+        if (bad > 0) throw new S2SError(`${source}: tensor ${scaleName(s.name)} has ${bad} NaN or infinite or negative values`);
         engine.arena.f32(s.scale, sc.length).set(sc);
-        new Uint8Array(engine.memory.buffer, s.ptr, s.size).set(st.raw(s.name));
+        st.readInto(s.name, bytesAt(s.ptr, s.size));
         continue;
       }
-      const v = st.f32(s.name);
-      finite(s.name, v, "");
-      engine.arena.f32(s.ptr, s.size).set(v);
+      // f32, little-endian in the file and in wasm memory: copied as bytes, then checked in place
+      st.readInto(s.name, bytesAt(s.ptr, s.size * 4));
+      const bad = k.nonfinite_count(s.size, s.ptr);
+      if (bad > 0) throw new S2SError(`${source}: tensor ${s.name} has ${bad} NaN or infinite values`);
     }
     m.refresh();
     return m;
