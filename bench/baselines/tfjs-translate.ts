@@ -23,7 +23,8 @@
 //     XNNPACK (transposed matMuls take its scalar fallback loop);
 //   - an LSTM's W_ih and W_hh are one [in + H, 4H] matrix fed [x ; h] in the
 //     decoder (one matMul per layer and step), and the biases b_ih + b_hh are
-//     merged once at load time;
+//     merged once at load time; linear maps with a bias are one
+//     tf.fused.matMul (the wasm backend fuses no tanh, so that stays apart);
 //   - the encoder's input projections of all positions are one matMul per
 //     layer and direction; masking runs only on the steps where some
 //     sentence has already ended;
@@ -222,6 +223,11 @@ function tidy<T>(tf: Tf, fn: () => T): T {
   return tf.tidy(fn as unknown as () => TF.TensorContainer) as unknown as T;
 }
 
+/** x·W + b for x [rows, in], W [in, out], b [out]: one fused kernel (XNNPACK adds the bias on wasm) */
+function linear(tf: Tf, x: T2, w: T2, b: T1): T2 {
+  return tf.fused.matMul({ a: x, b: w, bias: b }) as T2;
+}
+
 /** One LSTM cell step from its pre-activations z [B, 4H] (PyTorch gate order i, f, g, o); returns [h', c']. */
 function cell(tf: Tf, z: T2, c: T2): [T2, T2] {
   const [zi, zf, zg, zo] = tf.split(z, 4, 1) as T2[];
@@ -337,7 +343,7 @@ export class TfjsSession implements StepSession {
       for (let dir = 0; dir < d.D; dir++) {
         const l = w.enc[layer][dir];
         // input projections of all positions at once: [S, B, 4He] → S × [B, 4He]
-        const xp = tf.unstack(tf.add(tf.matMul(inp, l.wih), l.bias).reshape([S, B, 4 * d.He])) as T2[];
+        const xp = tf.unstack(linear(tf, inp, l.wih, l.bias).reshape([S, B, 4 * d.He])) as T2[];
         let h = tf.zeros([B, d.He]) as T2, c = tf.zeros([B, d.He]) as T2;
         const outs: T2[] = new Array(S);
         for (let j = 0; j < S; j++) {
@@ -363,7 +369,7 @@ export class TfjsSession implements StepSession {
     const mbar = d.D === 2 ? (tf.concat(finals, 1) as T2) : finals[0]; // [B, Hm]
 
     // bridge: h0 = tanh(m̄·bridgeᵀ + b): [B, Ld·Hd], one [B, Hd] per layer
-    const h0all = tf.tanh(tf.add(tf.matMul(mbar, w.bridgeW), w.bridgeB)) as T2;
+    const h0all = tf.tanh(linear(tf, mbar, w.bridgeW, w.bridgeB)) as T2;
     const h0 = d.Ld === 1 ? [h0all] : (tf.split(h0all, d.Ld, 1) as T2[]);
 
     // attention keys, once per batch
@@ -377,7 +383,7 @@ export class TfjsSession implements StepSession {
         keys = tf.transpose(tf.matMul(mem2d, w.attnW!).reshape([B, S, d.Hd]), [0, 2, 1]) as T3;
         break;
       case "additive": // keys_j = attn.key·M_j + key.bias: [B, S, A]
-        keys = tf.add(tf.matMul(mem2d, w.keyW!), w.keyB!).reshape([B, S, d.A]) as T3;
+        keys = linear(tf, mem2d, w.keyW!, w.keyB!).reshape([B, S, d.A]) as T3;
         break;
       case "none":
         break;
@@ -495,7 +501,7 @@ export class TfjsSession implements StepSession {
         // layer 0: [emb ; ctx_t (bahdanau) or h̃_{t-1} (input feeding) ; h], layer l: [h_{l-1} ; h]: [R, in + Hd]
         const parts = l > 0 ? [h[l - 1]] : bahdanau ? [emb, att!.ctx] : d.feed ? [emb, this.feed!] : [emb];
         const x = tf.concat([...parts, this.h[l]], 1) as T2;
-        const [hn, cn] = cell(tf, tf.add(tf.matMul(x, w.dec[l].w), w.dec[l].bias) as T2, this.c[l]);
+        const [hn, cn] = cell(tf, linear(tf, x, w.dec[l].w, w.dec[l].bias), this.c[l]);
         h.push(hn); c.push(cn);
       }
       // luong: α_t, ctx_t = attend(h_t)
@@ -503,7 +509,7 @@ export class TfjsSession implements StepSession {
       // h̃_t = tanh(attn_out·[ctx_t ; h_t]): [R, Hd]
       const htil = tf.tanh(tf.matMul(tf.concat([att!.ctx, h[top]], 1) as T2, w.outW)) as T2;
       // log p = log_softmax(generator·h̃_t + b): [R, Vt]
-      const logp = tf.logSoftmax(tf.add(tf.matMul(htil, w.genW), w.genB)) as T2;
+      const logp = tf.logSoftmax(linear(tf, htil, w.genW, w.genB)) as T2;
       return { h, c, feed: d.feed ? htil : null, logp, alpha: this.keepAlpha ? att!.alpha : null };
     });
     this.freeState();
