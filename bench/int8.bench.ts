@@ -1,10 +1,11 @@
 // int8 inference benchmark (issue 8, item 3).
 //
 // (a) Speed: greedy translation one sentence at a time, f32 vs int8, on the
-//     reference model (E=256, He=256 bidirectional, Hd=512, A=512 additive,
-//     luong with input feeding, 1+1 layers, vocabularies 8,000; uniform ±0.1
-//     weights from seed 1) over 200 random sources of 5-30 ids (seed 2), in
-//     each build. One tinybench task per (build, weights); an iteration
+//     reference model of bench/reference.ts (E=256, He=256 bidirectional,
+//     Hd=512, A=512 additive, luong with input feeding, 1+1 layers,
+//     vocabularies 8,000; uniform ±0.1 weights from seed 1) over 200 sentences
+//     of bench/reference.ts (Multi30k test lengths), outputs capped at the
+//     source length as in bench/translate.bench.ts, in each build. One tinybench task per (build, weights); an iteration
 //     translates the next sentence; sentences/s = 1000 / mean ms. ROUNDS passes
 //     (order reversed each pass); the reported figure is the median over
 //     passes. Also the file sizes of both models.
@@ -17,20 +18,23 @@
 //
 // Env: BENCH_OUT (JSON, default bench/results/int8.json), BENCH_ROUNDS (3),
 //      BENCH_TIME_MS (per task and pass, 3000), BENCH_ONLY (a,b),
-//      BENCH_MODEL (b's model), BENCH_PREP (b's prepared dir), BENCH_DATA (Multi30k dir).
+//      BENCH_MODEL (b's model; default runs/experiments/de-en/rnnsearch/model.safetensors,
+//      written by npm run experiments), BENCH_PREP (b's prepared dir; default
+//      runs/experiments/de-en/prep), S2S_DATA (the Multi30k directory).
 
 import { Bench } from "tinybench";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEngine } from "../src/engine/load-node.js";
 import type { Engine } from "../src/engine/engine.js";
-import { EOS, NUM_SPECIALS, parseConfig } from "../src/model/config.js";
 import { Model } from "../src/model/model.js";
 import { quantizeModel } from "../src/model/quant.js";
 import { searchIds } from "../src/decode/search.js";
-import { initialize, mulberry32 } from "../src/train/init.js";
+import { loadModelFromFile } from "../src/model/load-file.js";
+import { machineInfo } from "./machine.js";
+import { benchSentences, REFERENCE_CONFIG, referenceModelFile } from "./reference.js";
 import { TextPipeline } from "../src/pipeline/tokenizer.js";
 import { encodeSources, translateSources } from "../src/experiments/decode.js";
 import { loadMulti30k } from "../src/data/multi30k.js";
@@ -41,15 +45,12 @@ const OUT = process.env.BENCH_OUT ?? join(here, "results", "int8.json");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 3000);
 const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
-const MODEL_B = process.env.BENCH_MODEL ?? "/work/main/runs/experiments/de-en/rnnsearch/model.safetensors";
-const PREP_B = process.env.BENCH_PREP ?? "/work/main/runs/experiments/de-en/prep";
-const DATA_B = process.env.BENCH_DATA ?? "/work/shared/data/multi30k";
-
-const REFERENCE = parseConfig({
-  src_vocab_size: 8000, tgt_vocab_size: 8000, emb_dim: 256, enc_hidden: 256, bidirectional: true,
-  enc_layers: 1, dec_layers: 1, dec_hidden: 512, attn_dim: 512, attention: "additive",
-  decoder_style: "luong", input_feed: true,
-});
+const root = join(here, "..");
+const MODEL_B = process.env.BENCH_MODEL ?? join(root, "runs", "experiments", "de-en", "rnnsearch", "model.safetensors");
+const PREP_B = process.env.BENCH_PREP ?? join(root, "runs", "experiments", "de-en", "prep");
+const DATA_B = process.env.S2S_DATA ?? "";
+/** as bench/translate.bench.ts: random weights never choose EOS; outputs stop at the source length */
+const LENGTH_LIMITS = { maxLenA: 1, maxLenB: 0 };
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,19 +69,16 @@ async function engines(): Promise<Engine[]> {
 }
 
 async function speed(): Promise<Record<string, unknown>> {
-  const rng = mulberry32(2);
-  const sources = Array.from({ length: 200 }, () => {
-    const n = 5 + Math.floor(rng() * 26);
-    return [...Array.from({ length: n - 1 }, () => NUM_SPECIALS + Math.floor(rng() * (8000 - NUM_SPECIALS))), EOS];
-  });
+  const set = benchSentences(200, REFERENCE_CONFIG.src_vocab_size);
+  const sources = set.ids;
   const engs = await engines();
+  const file = referenceModelFile(engs[0]);
   let f32Bytes = 0, int8Bytes = 0;
   const models: { variant: string; kind: "f32" | "int8"; model: Model }[] = [];
   for (const eng of engs) {
-    const f32 = Model.create(eng, REFERENCE);
-    initialize(f32, { kind: "uniform", range: 0.1 }, 1);
+    const f32 = loadModelFromFile(eng, file.path);
     const qbytes = quantizeModel(f32);
-    f32Bytes = f32.toBytes().length;
+    f32Bytes = statSync(file.path).size;
     int8Bytes = qbytes.length;
     models.push({ variant: eng.variant, kind: "f32", model: f32 }, { variant: eng.variant, kind: "int8", model: Model.fromBytes(eng, qbytes, "int8") });
   }
@@ -88,7 +86,7 @@ async function speed(): Promise<Record<string, unknown>> {
   // output lengths decide the work per sentence: check that both weights produce about the same
   const outLen: Record<string, number> = {};
   for (const m of models.filter((x) => x.variant === engs[0].variant)) {
-    const hs = searchIds(m.model, sources.slice(0, 40), { beam: 1, batchSentences: 1 });
+    const hs = searchIds(m.model, sources.slice(0, 40), { beam: 1, batchSentences: 1, ...LENGTH_LIMITS });
     outLen[m.kind] = r2(hs.reduce((n, h) => n + h[0].ids.length, 0) / hs.length);
   }
   console.log(`(a) mean greedy output length over 40 sentences: f32 ${outLen.f32}, int8 ${outLen.int8}`);
@@ -100,7 +98,7 @@ async function speed(): Promise<Record<string, unknown>> {
       const id = `${m.variant} ${m.kind}`;
       let next = 0;
       bench.add(id, () => {
-        searchIds(m.model, [sources[next]], { beam: 1 });
+        searchIds(m.model, [sources[next]], { beam: 1, ...LENGTH_LIMITS });
         next = (next + 1) % sources.length;
       });
     }
@@ -125,17 +123,22 @@ async function speed(): Promise<Record<string, unknown>> {
     console.log(`(a) ${eng.variant}: f32 ${median(f).toFixed(2)} sentences/s, int8 ${median(q).toFixed(2)} sentences/s: ${median(ratios).toFixed(2)}× (median of ${ROUNDS})`);
   }
   return {
-    config: REFERENCE, sentences: sources.length, srcLengths: "5-30 (random ids, seed 2)", init: "uniform ±0.1, seed 1",
-    search: "greedy, one sentence per call, max length 2·S + 10", meanOutputLength: outLen,
+    config: REFERENCE_CONFIG, sentences: sources.length, sentenceSource: set.source, init: "uniform ±0.1, seed 1",
+    search: "greedy, one sentence per call, output length capped at the source length S", meanOutputLength: outLen,
     fileBytes: { f32: f32Bytes, int8: int8Bytes, ratio: r2(f32Bytes / int8Bytes) },
     builds, targets: { speedRatio: 1.8, sizeRatio: 3.5 },
   };
 }
 
 async function bleu(): Promise<Record<string, unknown>> {
+  if (!DATA_B) {
+    const why = "(b) skipped: set S2S_DATA to the Multi30k directory";
+    console.log(why);
+    return { skipped: why };
+  }
   for (const p of [MODEL_B, join(PREP_B, "tokenizer.json"), join(DATA_B, "raw", "test_2016_flickr.de.gz")]) {
     if (!existsSync(p)) {
-      const why = `(b) skipped: ${p} is absent (set BENCH_MODEL, BENCH_PREP, BENCH_DATA)`;
+      const why = `(b) skipped: ${p} is absent (run npm run experiments -- --only rnnsearch --pairs de-en, or set BENCH_MODEL and BENCH_PREP)`;
       console.log(why);
       return { skipped: why };
     }
@@ -155,7 +158,7 @@ async function bleu(): Promise<Record<string, unknown>> {
   const qbytes = quantizeModel(f32);
   const q = Model.fromBytes(eng, qbytes, "int8");
   const out: Record<string, unknown> = {
-    model: MODEL_B, set: "test_2016_flickr", sentences: pairs.length, kernels: eng.variant, alpha: 0.6, bleu: "corpus BLEU, 13a, lowercased (nrefs:1|case:lc|eff:no|tok:13a|smooth:exp)",
+    model: relative(root, MODEL_B), set: "test_2016_flickr", sentences: pairs.length, kernels: eng.variant, alpha: 0.6, bleu: "corpus BLEU, 13a, lowercased (nrefs:1|case:lc|eff:no|tok:13a|smooth:exp)",
     fileBytes: { f32: bytes.length, int8: qbytes.length, ratio: r2(bytes.length / qbytes.length) },
   };
   for (const beam of [1, 5]) {
@@ -173,12 +176,11 @@ async function bleu(): Promise<Record<string, unknown>> {
   return out;
 }
 
-const result: Record<string, unknown> = {
-  date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length,
-  note: "a background training used one of the cores; speed figures are medians over rounds",
-};
+const loadStart = os.loadavg();
+const result: Record<string, unknown> = { date: new Date().toISOString() };
 if (!ONLY || ONLY.includes("a")) result.speed = await speed();
 if (!ONLY || ONLY.includes("b")) result.bleu = await bleu();
+result.machine = machineInfo(loadStart);
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
 console.log(`wrote ${OUT}`);

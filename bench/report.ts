@@ -222,7 +222,7 @@ function translateSection(t: TranslateResults): void {
     p("### Peak memory");
     p();
     p("A fresh process loads the engine, then the model file, then translates the sentences with beam 5 in batches and greedily one at a time. " +
-      "*Peak* is the maximum resident set size (getrusage) minus its value before the model was read; the target is the model file + 64 MiB.");
+      "*Peak* is the process's peak resident set size (VmHWM) minus its value before the model was read; the target is the model file + 64 MiB.");
     p();
     p("| build | model file MiB | peak above engine MiB | file + | wasm memory MiB | target met |");
     p("| --- | ---: | ---: | ---: | ---: | --- |");

@@ -1,12 +1,12 @@
 // Peak memory of translating with the reference model, measured in a fresh
-// process: the maximum resident set size (getrusage) after translating,
-// minus its value once the engine is loaded and before the model is read, set
+// process: its peak resident set size (VmHWM) after translating, minus its
+// value once the engine is loaded and before the model is read, set
 // against the model file's size (target of issue 8: ≤ file + 64 MiB).
 //
 //   node --import tsx bench/translate-memory.ts MODEL VARIANT SENTENCES   (the child; prints JSON)
 
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadEngine } from "../src/engine/load-node.js";
 import type { Variant } from "../src/engine/kernels.js";
@@ -33,7 +33,20 @@ export interface MemoryResult {
 }
 
 const MiB = 2 ** 20;
-const maxRss = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * Peak resident set size of this process (bytes): VmHWM of /proc/self/status
+ * on Linux, which starts afresh at exec; getrusage's maxRSS would carry the
+ * peak of the parent that spawned us (Linux keeps it across fork and exec).
+ */
+function maxRss(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 async function child(path: string, variant: Variant, n: number): Promise<void> {
   const engine = await loadEngine({ variant });

@@ -67,6 +67,7 @@ interface Runtime {
   translate(srcs: number[][], o: SearchOptions): Promise<number[][]>;
   /** every stride-th sentence of the set is timed (slow baselines get a stride) */
   stride: number;
+  activate?(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -103,7 +104,7 @@ function baselineRuntime(b: BaselineRuntime, stepper: Stepper): Runtime {
   return {
     id: b.id, label: b.label, stride: QUICK ? 1 : b.stride,
     translate: async (srcs, o) => (await searchWith(stepper, srcs, o)).map((h) => h[0].ids),
-    dispose: () => b.dispose(),
+    activate: b.activate, dispose: () => b.dispose(),
   };
 }
 
@@ -127,6 +128,7 @@ async function measure(rt: Runtime, mode: Mode, srcs: number[][], words: number[
   const idx = every(srcs.map((_, i) => i), rt.stride);
   const sub = idx.map((i) => srcs[i]);
   const o: SearchOptions = { beam: mode.beam, batchSentences: mode.batch, attention: false, ...LENGTH_LIMITS };
+  await rt.activate?.();
   await rt.translate(sub.slice(0, Math.min(sub.length, mode.batch * 2, 8)), o);
   const t0 = performance.now();
   const ids = await rt.translate(sub, o);
