@@ -150,15 +150,15 @@ p();
 // ---- end-to-end translation (bench/translate.bench.ts) -------------------------------------
 
 interface TranslateRow {
-  runtime: string; label: string; ours?: "simd" | "relaxed"; sentences: number; words: number; outputTokens: number;
+  runtime: string; label: string; ours?: "simd" | "relaxed"; int8?: boolean; sentences: number; words: number; outputTokens: number;
   iterations: number; medianMs: number; minMs: number; maxMs: number; sentencesPerSec: number; wordsPerSec: number;
-  agree: number; checked: number; vs: Partial<Record<"simd" | "relaxed", number>>;
+  agree: number; checked: number; vs: Partial<Record<"simd" | "relaxed", number>>; vsInt8?: Partial<Record<"simd" | "relaxed", number>>;
 }
 interface MemoryRow { variant: string; sentences: number; fileBytes: number; baseRss: number; loadedRss: number; peakRss: number; wasmBytes: number; overFile: number; met: boolean }
 interface TranslateResults {
   generated: string;
   machine: Results["machine"];
-  settings: { quick: boolean; sentences: number; words: number; sentenceSource: string; relaxedNote: string; threads: number; model: { config: Record<string, unknown>; trained: boolean; fileBytes: number; params: number }; search: string; libraries: Record<string, string> };
+  settings: { quick: boolean; sentences: number; words: number; sentenceSource: string; relaxedNote: string; threads: number; model: { config: Record<string, unknown>; trained: boolean; fileBytes: number; int8FileBytes?: number; params: number }; search: string; libraries: Record<string, string> };
   modes: { id: string; title: string; beam: number; batch: number; rows: TranslateRow[] }[];
   targets: { mode: string; vs: string; min: number; build: string; ratio: number; met: boolean }[];
   memory: MemoryRow[];
@@ -192,7 +192,9 @@ function translateSection(t: TranslateResults): void {
   p(`Every runtime loads the same safetensors file and is driven by the same search (${t.settings.search}).`);
   p("Before timing, each baseline translates its sentences once and its output ids are compared with ours (column *ids = ours*).");
   p("Slow baselines are timed on every n-th sentence (column *sentences*); rates are per sentence, so the columns compare.");
-  p("*× simd* and *× relaxed*: our build's sentences/s over the row's. All single-threaded.");
+  p("*× simd* and *× relaxed*: our build's sentences/s (f32 weights) over the row's; *× int8*: ours with the model quantised by `s2s quantize`" +
+    (t.settings.model.int8FileBytes ? ` (${(t.settings.model.int8FileBytes / MiB).toFixed(1)} MiB)` : "") +
+    ", relaxed build where available. int8 outputs are not expected to equal the f32 ids (their *ids = ours* shows how many do). All single-threaded.");
   p();
   machineRows(t.machine, t.generated, [
     ["Libraries", Object.entries(t.settings.libraries).map(([k, v]) => `${k} ${v}`).join(", ")],
@@ -209,12 +211,13 @@ function translateSection(t: TranslateResults): void {
   for (const m of t.modes) {
     p(`### ${m.title}`);
     p();
-    p("| runtime | sentences | median s | sentences/s | source words/s | output tokens | ids = ours | × simd | × relaxed |");
-    p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    p("| runtime | sentences | median s | sentences/s | source words/s | output tokens | ids = ours | × simd | × relaxed | × int8 |");
+    p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const r of m.rows) {
       const name = r.ours ? `**${r.runtime}**` : r.runtime;
       const agree = r.checked ? `${r.agree}/${r.checked}` : "reference";
-      p(`| ${name} | ${r.sentences} | ${(r.medianMs / 1000).toFixed(2)} | ${num(r.sentencesPerSec, 1)} | ${num(r.wordsPerSec, 0)} | ${r.outputTokens} | ${agree} | ${r.ours ? "" : ratio(r.vs.simd)} | ${r.ours ? "" : ratio(r.vs.relaxed)} |`);
+      const i8 = r.vsInt8?.relaxed ?? r.vsInt8?.simd;
+      p(`| ${name} | ${r.sentences} | ${(r.medianMs / 1000).toFixed(2)} | ${num(r.sentencesPerSec, 1)} | ${num(r.wordsPerSec, 0)} | ${r.outputTokens} | ${agree} | ${r.ours ? "" : ratio(r.vs.simd)} | ${r.ours ? "" : ratio(r.vs.relaxed)} | ${r.ours ? "" : ratio(i8)} |`);
     }
     p();
   }

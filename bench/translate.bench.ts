@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { loadEngine } from "../src/engine/load-node.js";
 import type { Variant } from "../src/engine/kernels.js";
 import { Model } from "../src/model/model.js";
+import { quantizeModel } from "../src/model/quant.js";
 import { searchIds, searchWith, type SearchOptions } from "../src/decode/search.js";
 import type { Stepper } from "../src/decode/stepper.js";
 import { machineInfo, pkgVersion } from "./machine.js";
@@ -63,6 +64,8 @@ interface Runtime {
   id: string;
   label: string;
   ours?: Variant;
+  /** ours with int8 weights (s2s quantize): ids may differ from f32 by design */
+  int8?: boolean;
   /** translates with the given search options (the same search for every runtime) */
   translate(srcs: number[][], o: SearchOptions): Promise<number[][]>;
   /** every stride-th sentence of the set is timed (slow baselines get a stride) */
@@ -75,6 +78,7 @@ interface Row {
   runtime: string;
   label: string;
   ours?: Variant;
+  int8?: boolean;
   sentences: number;
   words: number;
   outputTokens: number;
@@ -88,13 +92,15 @@ interface Row {
   /** sentences whose ids equal ours (simd build) on the same sentences */
   agree: number;
   checked: number;
-  /** ours (each build) ÷ this, in sentences/s */
+  /** ours (each build, f32) ÷ this, in sentences/s */
   vs: Partial<Record<Variant, number>>;
+  /** ours with int8 weights (each build) ÷ this */
+  vsInt8: Partial<Record<Variant, number>>;
 }
 
-function oursRuntime(model: Model, variant: Variant): Runtime {
+function oursRuntime(model: Model, variant: Variant, int8 = false): Runtime {
   return {
-    id: `ours-${variant}`, label: `ours (${variant} build)`, ours: variant, stride: 1,
+    id: `ours-${variant}${int8 ? "-int8" : ""}`, label: `ours (${variant} build${int8 ? ", int8 weights" : ""})`, ours: variant, int8, stride: 1,
     translate: async (srcs, o) => searchIds(model, srcs, o).map((h) => h[0].ids),
     dispose: async () => {},
   };
@@ -149,10 +155,10 @@ async function measure(rt: Runtime, mode: Mode, srcs: number[][], words: number[
   const medianMs = (samples[Math.floor((samples.length - 1) / 2)] + samples[Math.ceil((samples.length - 1) / 2)]) / 2;
   const w = idx.reduce((s, i) => s + words[i], 0);
   return {
-    runtime: rt.id, label: rt.label, ours: rt.ours, sentences: sub.length, words: w, outputTokens,
+    runtime: rt.id, label: rt.label, ours: rt.ours, int8: rt.int8, sentences: sub.length, words: w, outputTokens,
     iterations: samples.length, medianMs, minMs: samples[0], maxMs: samples[samples.length - 1],
     sentencesPerSec: (1000 * sub.length) / medianMs, wordsPerSec: (1000 * w) / medianMs,
-    agree: reference ? agree : sub.length, checked: reference ? sub.length : 0, vs: {},
+    agree: reference ? agree : sub.length, checked: reference ? sub.length : 0, vs: {}, vsInt8: {},
   };
 }
 
@@ -196,6 +202,9 @@ async function main(): Promise<void> {
   const models = engines.map((e) => Model.fromBytes(e, bytes, file.path));
   const params = models[0].paramCount;
   const runtimes: Runtime[] = models.map((m) => oursRuntime(m, m.engine.variant));
+  // the same model quantised to int8 (s2s quantize), in each build
+  const int8Bytes = quantizeModel(models[0]);
+  for (const e of engines) runtimes.push(oursRuntime(Model.fromBytes(e, int8Bytes, "int8 reference model"), e.variant, true));
   for (const b of await baselineRuntimes(bytes, { only: ONLY })) runtimes.push(baselineRuntime(b, b.stepper));
   const modes = MODES.filter((m) => !MODES_ONLY || MODES_ONLY.includes(m.id));
   const results: { mode: Mode; rows: Row[] }[] = [];
@@ -213,7 +222,7 @@ async function main(): Promise<void> {
       rows.push(row);
     }
     for (const r of rows) {
-      for (const o of rows.filter((x) => x.ours)) r.vs[o.ours!] = o.sentencesPerSec / r.sentencesPerSec;
+      for (const o of rows.filter((x) => x.ours)) (o.int8 ? r.vsInt8 : r.vs)[o.ours!] = o.sentencesPerSec / r.sentencesPerSec;
     }
     printTable(mode, rows);
     results.push({ mode, rows });
@@ -224,7 +233,10 @@ async function main(): Promise<void> {
     const rows = results.find((x) => x.mode.id === t.mode)?.rows ?? [];
     const base = rows.find((r) => r.runtime === t.vs);
     if (!base) return [];
-    return rows.filter((r) => r.ours).map((r) => ({ ...t, build: r.ours!, ratio: base.vs[r.ours!]!, met: base.vs[r.ours!]! >= t.min }));
+    return rows.filter((r) => r.ours).map((r) => {
+      const ratio = r.sentencesPerSec / base.sentencesPerSec;
+      return { ...t, build: `${r.ours}${r.int8 ? " int8" : ""}`, ratio, met: ratio >= t.min };
+    });
   });
   console.log("\nTargets:");
   for (const t of targets) console.log(`  ${t.met ? "met   " : "MISSED"} ${t.mode} ${t.build} vs ${t.vs}: ${t.ratio.toFixed(2)}× (≥ ${t.min}×)`);
@@ -242,7 +254,7 @@ async function main(): Promise<void> {
     machine: machineInfo(loadStart),
     settings: {
       quick: QUICK, sentences: set.ids.length, words: set.words, sentenceSource: set.source, relaxedNote, threads: 1,
-      model: { config: REFERENCE_CONFIG, trained: file.trained, fileBytes, params },
+      model: { config: REFERENCE_CONFIG, trained: file.trained, fileBytes, int8FileBytes: int8Bytes.length, params },
       search: `src/decode/search.ts for every runtime: batched beam search, 2K candidates, GNMT length penalty α = 0.6, ${file.trained ? "maximum output length 2·S + 10" : "output length capped at the source length S (random weights never choose EOS: without the cap every output would run to 2·S + 10 tokens)"}; attention rows not kept`,
       libraries: {
         tinybench: pkgVersion("tinybench"), "@tensorflow/tfjs": pkgVersion("@tensorflow/tfjs"),
