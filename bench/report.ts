@@ -274,6 +274,67 @@ function trainSection(t: TrainResults): void {
   }
 }
 
+// ---- int8 (bench/int8.bench.ts) -------------------------------------------------------------------
+
+interface Int8Results {
+  date: string;
+  machine?: Results["machine"];
+  speed?: {
+    sentences: number; sentenceSource?: string; init: string; search: string; meanOutputLength: Record<string, number>;
+    fileBytes: { f32: number; int8: number; ratio: number };
+    builds: Record<string, { f32SentencesPerSec: number; int8SentencesPerSec: number; ratio: number; perRound: { f32: number[]; int8: number[] } }>;
+    targets: { speedRatio: number; sizeRatio: number };
+  };
+  bleu?: {
+    skipped?: string; model?: string; set?: string; sentences?: number; kernels?: string; alpha?: number; bleu?: string;
+    fileBytes?: { f32: number; int8: number; ratio: number };
+    greedy?: { f32: number; int8: number; change: number; f32Seconds: number; int8Seconds: number };
+    beam5?: { f32: number; int8: number; change: number; f32Seconds: number; int8Seconds: number };
+  };
+}
+
+function int8Section(r: Int8Results): void {
+  p("## int8 weights");
+  p();
+  p("<!-- from bench/results/int8.json; re-run: npm run bench:int8 -->");
+  p();
+  p("`s2s quantize` stores every weight matrix and both embedding tables as int8 with one scale per row (docs/format.md);");
+  p("activations are quantised per row on the fly and the products run as SIMD integer dot products (assembly/quant.ts).");
+  p();
+  if (r.machine) machineRows(r.machine, r.date, []);
+  const sp = r.speed;
+  if (sp) {
+    p(`### Speed: greedy, one sentence at a time (reference model, ${sp.init})`);
+    p();
+    p(`${sp.sentences} sentences${sp.sentenceSource ? ` (${sp.sentenceSource})` : ""}; ${sp.search}; mean output length f32 ${sp.meanOutputLength.f32}, int8 ${sp.meanOutputLength.int8} tokens.`);
+    p();
+    p("| build | f32 sentences/s | int8 sentences/s | int8 speed-up | target | per round (f32 / int8) |");
+    p("| --- | ---: | ---: | ---: | ---: | --- |");
+    for (const [b, x] of Object.entries(sp.builds)) {
+      p(`| ${b} | ${x.f32SentencesPerSec.toFixed(2)} | ${x.int8SentencesPerSec.toFixed(2)} | ${x.ratio.toFixed(2)}× | ≥ ${sp.targets.speedRatio}× | ${x.perRound.f32.map((f, i) => `${f} / ${x.perRound.int8[i]}`).join(", ")} |`);
+    }
+    p();
+    p(`File: f32 ${(sp.fileBytes.f32 / MiB).toFixed(1)} MiB, int8 ${(sp.fileBytes.int8 / MiB).toFixed(1)} MiB: ${sp.fileBytes.ratio.toFixed(2)}× smaller (target ≥ ${sp.targets.sizeRatio}×).`);
+    p();
+  }
+  const b = r.bleu;
+  if (b?.skipped) {
+    p(`BLEU: not measured (${b.skipped}).`);
+    p();
+  } else if (b?.greedy && b.beam5) {
+    p(`### BLEU: ${b.model} on Multi30k ${b.set} (${b.sentences} sentences, ${b.kernels} build)`);
+    p();
+    p(`${b.bleu}; beam search α = ${b.alpha}. Files: f32 ${((b.fileBytes?.f32 ?? 0) / MiB).toFixed(1)} MiB, int8 ${((b.fileBytes?.int8 ?? 0) / MiB).toFixed(1)} MiB.`);
+    p();
+    p("| search | BLEU f32 | BLEU int8 | change | target | seconds f32 / int8 |");
+    p("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const [name, x] of [["greedy", b.greedy], ["beam 5", b.beam5]] as const) {
+      p(`| ${name} | ${x.f32.toFixed(2)} | ${x.int8.toFixed(2)} | ${x.change >= 0 ? "+" : ""}${x.change.toFixed(2)} | ≤ 0.5 | ${x.f32Seconds} / ${x.int8Seconds} |`);
+    }
+    p();
+  }
+}
+
 // ---- the page ----------------------------------------------------------------------------------
 
 p("# Benchmarks");
@@ -285,7 +346,7 @@ p("project's development machine; each section names its script, the machine, th
 p("Node version and the load during the run (the machine is shared: read the load");
 p("average before comparing absolute numbers; ratios within one table were");
 p("measured in the same run). Sections: [end-to-end translation](#end-to-end-translation),");
-p("[training throughput](#training-throughput), [kernels](#kernels).");
+p("[training throughput](#training-throughput), [int8 weights](#int8-weights), [kernels](#kernels).");
 p();
 const missing: string[] = [];
 const tr = readResults<TranslateResults>("translate.json");
@@ -294,6 +355,9 @@ else missing.push("translate.json (npm run bench:translate)");
 const trn = readResults<TrainResults>("train.json");
 if (trn) trainSection(trn);
 else missing.push("train.json (npm run bench:train)");
+const i8 = readResults<Int8Results>("int8.json");
+if (i8) int8Section(i8);
+else missing.push("int8.json (npm run bench:int8)");
 const kr = readResults<Results>("kernels.json");
 if (kr) kernelSection(kr);
 else missing.push("kernels.json (npm run bench)");
