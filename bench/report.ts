@@ -191,7 +191,7 @@ function translateSection(t: TranslateResults): void {
     `(${t.settings.words} source words): ${t.settings.sentenceSource}.`);
   p(`Every runtime loads the same safetensors file and is driven by the same search (${t.settings.search}).`);
   p("Before timing, each baseline translates its sentences once and its output ids are compared with ours (column *ids = ours*).");
-  p("Slow baselines are timed on every n-th sentence (column *sentences*); rates are per sentence, so the columns compare.");
+  p("One-sentence-at-a-time modes translate every 4th sentence, and slow baselines every n-th of those (column *sentences*); rates are per sentence, so the columns compare.");
   p("*× simd* and *× relaxed*: our build's sentences/s (f32 weights) over the row's; *× int8*: ours with the model quantised by `s2s quantize`" +
     (t.settings.model.int8FileBytes ? ` (${(t.settings.model.int8FileBytes / MiB).toFixed(1)} MiB)` : "") +
     ", relaxed build where available. int8 outputs are not expected to equal the f32 ids (their *ids = ours* shows how many do). All single-threaded.");
