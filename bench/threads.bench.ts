@@ -19,8 +19,9 @@
 //   npm run bench:threads [-- --quick]
 //   node --experimental-wasm-relaxed-simd --import tsx bench/threads.bench.ts [--quick]
 //
-// --quick: one round, fewer steps and sentences (about a minute); numbers are
-// noisier. Env: BENCH_OUT (default bench/results/threads.json), S2S_WASM.
+// Full run: 3 rounds × 3 training steps and 2 rounds × 200 sentences per
+// engine, about 3–4 minutes on an idle machine. --quick: one round, 2 steps,
+// 40 sentences (about a minute); numbers are noisier. Env: BENCH_OUT (default bench/results/threads.json), S2S_WASM.
 // Two threads need two idle cores: the JSON records the load average.
 
 import { Bench } from "tinybench";
@@ -44,7 +45,8 @@ import { searchIds } from "../src/decode/search.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes("--quick");
 const OUT = process.env.BENCH_OUT ?? join(here, "results", "threads.json");
-const ROUNDS = QUICK ? 1 : 3;
+const TRAIN_ROUNDS = QUICK ? 1 : 3;
+const TRANSLATE_ROUNDS = QUICK ? 1 : 2; // a pass over 200 sentences takes 10–20 s
 const TRAIN_STEPS = QUICK ? 2 : 3; // timed steps per engine per round (after the checked first step and, unless quick, one warm-up step)
 const WARMUP = QUICK ? 0 : 1; // untimed calls per engine before round 1
 const SENTENCES = QUICK ? 40 : 200;
@@ -112,9 +114,9 @@ function trainee(engine: Engine, batch: BatchIds): Trainee {
 }
 
 /** Interleaved rounds over the engines (order reversed every round); samples (ms) pooled per engine. */
-async function rounds<T extends { engine: Engine }>(items: T[], run: (x: T, warm: number) => Promise<number[]>): Promise<number[][]> {
+async function rounds<T extends { engine: Engine }>(n: number, items: T[], run: (x: T, warm: number) => Promise<number[]>): Promise<number[][]> {
   const pooled = items.map(() => [] as number[]);
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < n; r++) {
     const order = r % 2 === 0 ? items.map((_, i) => i) : items.map((_, i) => items.length - 1 - i);
     for (const i of order) pooled[i].push(...(await run(items[i], r === 0 ? WARMUP : 0)));
   }
@@ -128,7 +130,7 @@ async function benchTrain(engines: Engine[]) {
   // correctness first: the same first-step loss, bit for bit (both models start from the same weights)
   const losses = ts.map((t) => t.step());
   if (!Object.is(losses[0], losses[1])) throw new Error(`2 threads: loss ${losses[1]} ≠ 1 thread: ${losses[0]}`);
-  const samples = await rounds(ts, (t, warm) => time(`train ${t.engine.threads}t`, () => void t.step(), TRAIN_STEPS, warm));
+  const samples = await rounds(TRAIN_ROUNDS, ts, (t, warm) => time(`train ${t.engine.threads}t`, () => void t.step(), TRAIN_STEPS, warm));
   const rows = samples.map((s, i) => {
     const st = stats(s);
     return { threads: engines[i].threads, ...st, tokensPerSec: tokens / (st.median / 1e3) };
@@ -148,7 +150,7 @@ async function benchTranslate(engines: Engine[]) {
   const check = srcs.slice(0, 8);
   const [h1, h2] = models.map((x) => JSON.stringify(searchIds(x.m, check, opts)));
   if (h1 !== h2) throw new Error("2 threads translate differently from 1 thread");
-  const samples = await rounds(models, (x, warm) => time(`translate ${x.engine.threads}t`, () => void searchIds(x.m, srcs, opts), 1, warm));
+  const samples = await rounds(TRANSLATE_ROUNDS, models, (x) => time(`translate ${x.engine.threads}t`, () => void searchIds(x.m, srcs, opts), 1, 0)); // the checked search above warmed up
   const rows = samples.map((s, i) => {
     const st = stats(s);
     return { threads: engines[i].threads, ...st, sentencesPerSec: SENTENCES / (st.median / 1e3) };
