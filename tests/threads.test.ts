@@ -16,7 +16,7 @@ import type { Engine } from "../src/engine/engine.js";
 import type { Variant } from "../src/engine/kernels.js";
 import { threadedEngine } from "../src/engine/threaded.js";
 import { spawnNodeWorker } from "../src/engine/pool-node.js";
-import { splitGemm, PART_INTS, NT_COL_STEP, XN_COL_STEP } from "../src/engine/split.js";
+import { planGemm, chunkArgs, CHUNK_INTS, NT_COL_STEP, XN_COL_STEP } from "../src/engine/split.js";
 import { parseConfig } from "../src/model/config.js";
 import { Model } from "../src/model/model.js";
 import { initialize } from "../src/train/init.js";
@@ -51,25 +51,29 @@ test("the -mt builds differ from the single-threaded builds only in the shared m
   }
 });
 
-test("splitGemm tiles C exactly, with cuts on the kernels' block boundaries", () => {
+test("a GEMM's chunks tile C exactly, with cuts on the kernels' block boundaries", () => {
   const rng = mulberry32(3);
   for (let trial = 0; trial < 300; trial++) {
     const kind = (["nt", "nn", "tn"] as const)[trial % 3];
     const M = 1 + Math.floor(rng() * 300), N = 1 + Math.floor(rng() * 1100), T = 2 + Math.floor(rng() * 7);
     const lda = 1000, ldb = 2000, ldc = N + 5;
-    const parts = splitGemm(kind, T, M, N, 0, lda, 0, ldb, 0, ldc, 4);
-    const n = parts.length / PART_INTS;
-    assert.ok(n >= 1 && n <= T, `${kind} ${M}x${N} T=${T}: ${n} parts`);
+    const plan = planGemm(kind, T, M, N);
+    assert.ok(plan.chunks >= 1 && plan.chunks <= 4 * T, `${kind} ${M}x${N} T=${T}: ${plan.chunks} chunks`);
     const covered = new Uint8Array(M * N);
-    for (let p = 0; p < n; p++) {
-      const [pm, pn, , , c, bias] = parts.slice(p * PART_INTS, (p + 1) * PART_INTS);
+    const part = new Array<number>(CHUNK_INTS);
+    for (let ch = 0; ch < plan.chunks; ch++) {
+      chunkArgs(kind, plan, ch, part, M, N, 0, lda, 0, ldb, 0, ldc, 4);
+      const [pm, pn, a, b, c, bias] = part;
       const i0 = Math.floor(c / 4 / ldc), j0 = (c / 4) % ldc;
+      assert.ok(pm > 0 && pn > 0, `${kind} chunk ${ch} is empty`);
       const colStep = kind === "nt" ? NT_COL_STEP : XN_COL_STEP, rowStep = kind === "nt" ? 2 : 4;
-      assert.ok(i0 === 0 ? j0 % colStep === 0 : i0 % rowStep === 0 && j0 === 0, `${kind} part ${p} starts at (${i0}, ${j0})`);
-      assert.equal(bias, 4 + j0 * 4, `${kind} part ${p}: bias offset`);
+      assert.ok(i0 === 0 ? j0 % colStep === 0 : i0 % rowStep === 0 && j0 === 0, `${kind} chunk ${ch} starts at (${i0}, ${j0})`);
+      assert.equal(bias, 4 + j0 * 4, `${kind} chunk ${ch}: bias offset`);
+      assert.equal(a, kind === "tn" ? i0 * 4 : i0 * lda * 4, `${kind} chunk ${ch}: A offset`);
+      assert.equal(b, kind === "nt" ? j0 * ldb * 4 : j0 * 4, `${kind} chunk ${ch}: B offset`);
       for (let i = i0; i < i0 + pm; i++) for (let j = j0; j < j0 + pn; j++) covered[i * N + j]++;
     }
-    assert.ok(covered.every((x) => x === 1), `${kind} ${M}x${N} T=${T}: parts do not cover C exactly once`);
+    assert.ok(covered.every((x) => x === 1), `${kind} ${M}x${N} T=${T}: chunks do not cover C exactly once`);
   }
 });
 
@@ -126,10 +130,10 @@ test("workers see the memory after the arena grows it", async () => {
   assert.deepEqual(got, want, "GEMM on operands above the first memory size");
 });
 
-test("a trap in a worker's part throws, and the pool keeps working; close() falls back to one thread", async () => {
+test("a trap in a chunk throws, and the pool keeps working; close() falls back to one thread", async () => {
   const e = await pooled("simd", 2);
   const top = e.memory.buffer.byteLength;
-  // C ends past the memory: the upper columns' part (a worker's) traps
+  // C ends past the memory: the chunks of the upper columns trap (on a worker or the caller)
   assert.throws(() => e.kernels.gemm_nt(4, 96, 8, 64, 8, 64, 8, top - 4 * 40, 96, 0, 0), WebAssembly.RuntimeError, "out-of-bounds GEMM must throw");
   const one = await loadEngine({ variant: "simd" });
   const rng = mulberry32(9);

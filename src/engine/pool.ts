@@ -1,20 +1,22 @@
-// The worker pool: N − 1 workers plus the calling thread run the parts of a
+// The worker pool: N − 1 workers plus the calling thread run the chunks of a
 // large GEMM (src/engine/split.ts) on the engine's shared memory, each with
-// its own instance of the shared-memory kernel build. One call = write each
-// worker's slot of the control block, bump its SEQ (Atomics.notify), run part
-// 0 here, wait for every DONE. Workers poll SEQ briefly after each job, then
-// sleep in Atomics.wait; the caller polls DONE, then sleeps too (or only
-// polls where Atomics.wait is not allowed, as on a browser's main thread).
-// No postMessage per call. Platform-neutral: workers come from a SpawnWorker
-// (pool-node.ts, pool-browser.ts).
+// its own instance of the shared-memory kernel build. One call = describe the
+// job in the control block, bump SEQ (Atomics.notify), then every thread,
+// the caller too, takes chunks until none is left (pool-protocol.ts); the
+// caller returns when all chunks are done. A worker that wakes late (or has
+// no core) simply takes fewer chunks. Workers poll SEQ briefly after each
+// job, then sleep in Atomics.wait; the caller polls DONE, then sleeps too (or
+// only polls where Atomics.wait is not allowed, as on a browser's main
+// thread). No postMessage per call. Platform-neutral: workers come from a
+// SpawnWorker (pool-node.ts, pool-browser.ts).
 
 import { S2SError } from "../errors.js";
 import type { Kernels } from "./kernels.js";
 import {
-  ARGS, DONE, ERR, OP, OP_NAMES, OP_NN, OP_NT, OP_QUIT, OP_TN, SEQ, SLOT_BYTES, SLOT_INTS,
-  type WorkerInit, type WorkerReply,
+  ARGS, BYROWS, CHUNKS, CLAIM, CTRL_BYTES, CTRL_INTS, DONE, ERR, EXTENT, OP, OP_NAMES, OP_NN, OP_NT, OP_QUIT, OP_TN, SEQ, STEP,
+  claim, claimTag, type WorkerInit, type WorkerReply,
 } from "./pool-protocol.js";
-import { PART_INTS, splitGemm, type GemmKind } from "./split.js";
+import { CHUNK_INTS, chunkArgs, planGemm, type GemmKind } from "./split.js";
 
 /** A started worker, as the platform gives it. */
 export interface PoolWorker {
@@ -51,8 +53,9 @@ export class ThreadPool {
   /** threads in all, the caller included */
   readonly threads: number;
   /** bytes of control block the pool uses at the `ctrl` offset it was given */
-  readonly ctrlBytes: number;
-  private readonly slots: Int32Array[];
+  readonly ctrlBytes = CTRL_BYTES;
+  private readonly s: Int32Array;
+  private readonly part = new Array<number>(CHUNK_INTS);
   private readonly minWork: number;
   private readonly spin: number;
   private gen = 0;
@@ -61,29 +64,28 @@ export class ThreadPool {
 
   private constructor(private readonly workers: PoolWorker[], memory: WebAssembly.Memory, ctrl: number, options: PoolOptions) {
     this.threads = workers.length + 1;
-    this.ctrlBytes = workers.length * SLOT_BYTES;
-    this.slots = workers.map((_, w) => new Int32Array(memory.buffer, ctrl + w * SLOT_BYTES, SLOT_INTS));
+    this.s = new Int32Array(memory.buffer, ctrl, CTRL_INTS);
     this.minWork = options.minWork ?? DEFAULT_MIN_WORK;
     this.spin = options.spin ?? DEFAULT_SPIN;
   }
 
   /**
    * Starts threads − 1 workers on `memory` (shared), each with an instance of
-   * `module` (a -mt build). The slots at byte offset `ctrl` (64-aligned,
-   * 64·(threads − 1) bytes, inside the first page of memory) must be zeros.
+   * `module` (a -mt build). The control block at byte offset `ctrl`
+   * (64-aligned, CTRL_BYTES, inside the first page of memory) must be zeros.
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number, spawn: SpawnWorker, options: PoolOptions): Promise<ThreadPool> {
     const n = options.threads - 1;
     if (!Number.isInteger(n) || n < 1) throw new Error(`internal: a pool needs 2 or more threads, got ${options.threads}`);
-    if (ctrl % SLOT_BYTES !== 0 || ctrl + n * SLOT_BYTES > 65536) throw new Error(`internal: control block at ${ctrl} must be 64-aligned in the first page`);
+    if (ctrl % 64 !== 0 || ctrl + CTRL_BYTES > 65536) throw new Error(`internal: control block at ${ctrl} must be 64-aligned in the first page`);
     const workers: PoolWorker[] = [];
     try {
-      await Promise.all(Array.from({ length: n }, (_, w) => new Promise<void>((resolve, reject) => {
+      await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
         const worker = spawn();
         workers.push(worker);
         worker.onError((e) => reject(new S2SError(`worker threads: a worker failed to start: ${e.message}`)));
         worker.onReply((r) => (r.ready ? resolve() : reject(new S2SError(`worker threads: a worker could not instantiate the kernels: ${r.error}`))));
-        worker.post({ module, memory, slot: ctrl + w * SLOT_BYTES, spin: options.spin ?? DEFAULT_SPIN });
+        worker.post({ module, memory, ctrl, spin: options.spin ?? DEFAULT_SPIN });
       })));
     } catch (e) {
       for (const w of workers) w.terminate();
@@ -113,12 +115,10 @@ export class ThreadPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const gen = this.next();
-    for (const s of this.slots) {
-      s[OP] = OP_QUIT;
-      Atomics.store(s, SEQ, gen);
-      Atomics.notify(s, SEQ);
-    }
+    const s = this.s;
+    s[OP] = OP_QUIT;
+    Atomics.store(s, SEQ, this.next());
+    Atomics.notify(s, SEQ);
     for (const w of this.workers) w.terminate();
   }
 
@@ -132,42 +132,40 @@ export class ThreadPool {
     M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number, beta: number,
   ): void {
     if (this.closed || M * N * K < this.minWork) return local(M, N, K, a, lda, b, ldb, c, ldc, bias, beta);
-    const parts = splitGemm(kind, this.threads, M, N, a, lda, b, ldb, c, ldc, bias);
-    const n = parts.length / PART_INTS;
-    if (n <= 1) return local(M, N, K, a, lda, b, ldb, c, ldc, bias, beta);
-    const gen = this.next();
-    for (let p = 1; p < n; p++) {
-      const s = this.slots[p - 1], o = p * PART_INTS;
-      s[OP] = op;
-      s[ARGS] = parts[o]; s[ARGS + 1] = parts[o + 1]; s[ARGS + 2] = K;
-      s[ARGS + 3] = parts[o + 2]; s[ARGS + 4] = lda;
-      s[ARGS + 5] = parts[o + 3]; s[ARGS + 6] = ldb;
-      s[ARGS + 7] = parts[o + 4]; s[ARGS + 8] = ldc;
-      s[ARGS + 9] = parts[o + 5]; s[ARGS + 10] = beta;
-      Atomics.store(s, SEQ, gen); // publishes the plain writes above
-      Atomics.notify(s, SEQ);
-    }
+    const plan = planGemm(kind, this.threads, M, N);
+    if (plan.chunks <= 1) return local(M, N, K, a, lda, b, ldb, c, ldc, bias, beta);
+    const s = this.s, seq = this.next();
+    s[OP] = op; s[BYROWS] = plan.byRows ? 1 : 0; s[EXTENT] = plan.extent; s[STEP] = plan.step; s[CHUNKS] = plan.chunks;
+    s[ARGS] = M; s[ARGS + 1] = N; s[ARGS + 2] = K; s[ARGS + 3] = a; s[ARGS + 4] = lda; s[ARGS + 5] = b;
+    s[ARGS + 6] = ldb; s[ARGS + 7] = c; s[ARGS + 8] = ldc; s[ARGS + 9] = bias; s[ARGS + 10] = beta;
+    Atomics.store(s, ERR, 0);
+    Atomics.store(s, DONE, 0);
+    Atomics.store(s, CLAIM, claimTag(seq));
+    Atomics.store(s, SEQ, seq); // publishes the writes above
+    Atomics.notify(s, SEQ);
     let error: unknown = null;
-    try {
-      local(parts[0], parts[1], K, parts[2], lda, parts[3], ldb, parts[4], ldc, parts[5], beta);
-    } catch (e) {
-      error = e;
+    const p = this.part;
+    for (let ch = claim(s, seq); ch >= 0; ch = claim(s, seq)) {
+      chunkArgs(kind, plan, ch, p, M, N, a, lda, b, ldb, c, ldc, bias);
+      try {
+        local(p[0], p[1], K, p[2], lda, p[3], ldb, p[4], ldc, p[5], beta);
+      } catch (e) {
+        error ??= e;
+      }
+      Atomics.add(s, DONE, 1);
     }
     // always wait: a worker must not write C after this call returns
-    let trapped = false;
-    for (let p = 1; p < n; p++) {
-      this.waitDone(this.slots[p - 1], gen);
-      if (this.slots[p - 1][ERR] !== 0) trapped = true;
-    }
+    this.waitDone(plan.chunks);
     if (error !== null) throw error;
-    if (trapped) throw new WebAssembly.RuntimeError(`${OP_NAMES[op]}: a worker's part trapped (memory access out of bounds)`);
+    if (s[ERR] !== 0) throw new WebAssembly.RuntimeError(`${OP_NAMES[op]}: a worker's chunk trapped (memory access out of bounds)`);
   }
 
-  private waitDone(s: Int32Array, gen: number): void {
-    for (let i = 0; i < this.spin; i++) if (Atomics.load(s, DONE) === gen) return;
+  private waitDone(chunks: number): void {
+    const s = this.s;
+    for (let i = 0; i < this.spin; i++) if (Atomics.load(s, DONE) === chunks) return;
     for (;;) {
       const d = Atomics.load(s, DONE);
-      if (d === gen) return;
+      if (d === chunks) return;
       if (!this.canWait) continue;
       try {
         Atomics.wait(s, DONE, d);

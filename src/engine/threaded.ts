@@ -4,13 +4,13 @@
 // the arena:
 //
 //   0 ... heap_base   static data (each instance rewrites the same bytes)
-//   ctrl ............ 64 bytes per worker (pool-protocol.ts), ctrl = heap_base rounded up to 64
-//   ctrl + 64·(T−1)   the arena (src/engine/arena.ts)
+//   ctrl ............ the control block (pool-protocol.ts, 256 bytes), ctrl = heap_base rounded up to 64
+//   ctrl + 256 ...... the arena (src/engine/arena.ts)
 
 import { Engine, INITIAL_PAGES, instantiateKernels, maxPagesOf, type EngineOptions } from "./engine.js";
 import type { Variant } from "./kernels.js";
 import { ThreadPool, type PoolOptions, type SpawnWorker } from "./pool.js";
-import { SLOT_BYTES } from "./pool-protocol.js";
+
 
 /**
  * `module` is a -mt build (kernels.simd-mt.wasm or kernels.relaxed-mt.wasm),
@@ -23,7 +23,7 @@ export async function threadedEngine(
   const maxPages = maxPagesOf(options);
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxPages, shared: true });
   const kernels = await instantiateKernels(module, memory);
-  const ctrl = Math.ceil(kernels.heap_base() / SLOT_BYTES) * SLOT_BYTES;
+  const ctrl = Math.ceil(kernels.heap_base() / 64) * 64;
   const p = await ThreadPool.start(module, memory, ctrl, spawn, { ...pool, threads });
   return Engine.assemble(p.wrap(kernels), memory, variant, maxPages, ctrl + p.ctrlBytes, p);
 }
