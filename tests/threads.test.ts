@@ -229,3 +229,27 @@ test("s2s train and translate --threads 2 write the same bytes as --threads 1", 
   assert.deepEqual(outs[1], outs[0], "--threads 2 trained different weights");
   assert.equal(translations[1], translations[0], "--threads 2 translated differently");
 });
+
+test("s2s train on text and s2s translate on text: --threads 2 gives the same model and translations", async () => {
+  const rng = mulberry32(21);
+  const words = ["the", "a", "red", "dog", "cat", "sees", "runs", "blue", "house", "man"];
+  const sentence = () => Array.from({ length: 2 + Math.floor(rng() * 6) }, () => words[Math.floor(rng() * words.length)]).join(" ");
+  const tsv = join(tmp, "train.tsv");
+  writeFileSync(tsv, Array.from({ length: 120 }, () => { const s = sentence(); return `${s}\t${s.split(" ").reverse().join(" ")}`; }).join("\n") + "\n");
+  const input = Array.from({ length: 12 }, sentence).join("\n") + "\n";
+  const models: Buffer[] = [], outs: string[] = [];
+  for (const threads of ["1", "2"]) {
+    const out = join(tmp, `text-${threads}.safetensors`);
+    const r = await runCli(["train", "--train-tsv", tsv, "--src-lang", "en", "--tgt-lang", "de", "--tokenizer", "whitespace", "--bpe", "none",
+      "--emb-dim", "24", "--enc-hidden", "24", "--dec-hidden", "48", "--steps", "3", "--batch-sentences", "40", "--no-bleu", "--quiet",
+      "--out", out, "--threads", threads]);
+    assert.equal(r.code, 0, r.stderr);
+    models.push(readFileSync(out));
+    const t = await runCli(["translate", "--model", out, "--beam", "3", "--quiet", "--threads", threads], input);
+    assert.equal(t.code, 0, t.stderr);
+    outs.push(t.stdout);
+  }
+  assert.deepEqual(models[1], models[0], "text training with --threads 2 gave different weights");
+  assert.equal(outs[1], outs[0], "text translation with --threads 2 differs");
+  assert.equal(outs[0].split("\n").length, 13, "one output line per input line");
+});
