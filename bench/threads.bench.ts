@@ -95,6 +95,14 @@ async function time(name: string, fn: () => void, iterations: number, warmup: nu
   return [...r.latency.samples!];
 }
 
+/** Fraction of the split GEMMs' chunks that ran on workers since `before` (null: no pool). 0.5 of 2 threads is an even share. */
+function workerShare(e: Engine, before: ReturnType<Engine["threadStats"]>): number | null {
+  const now = e.threadStats();
+  if (!now || !before) return null;
+  const chunks = now.chunks - before.chunks;
+  return chunks > 0 ? (now.workerChunks - before.workerChunks) / chunks : 0;
+}
+
 interface Trainee { engine: Engine; step(): number }
 
 function trainee(engine: Engine, batch: BatchIds): Trainee {
@@ -130,10 +138,11 @@ async function benchTrain(engines: Engine[]) {
   // correctness first: the same first-step loss, bit for bit (both models start from the same weights)
   const losses = ts.map((t) => t.step());
   if (!Object.is(losses[0], losses[1])) throw new Error(`2 threads: loss ${losses[1]} ≠ 1 thread: ${losses[0]}`);
+  const before = engines.map((e) => e.threadStats());
   const samples = await rounds(TRAIN_ROUNDS, ts, (t, warm) => time(`train ${t.engine.threads}t`, () => void t.step(), TRAIN_STEPS, warm));
   const rows = samples.map((s, i) => {
     const st = stats(s);
-    return { threads: engines[i].threads, ...st, tokensPerSec: tokens / (st.median / 1e3) };
+    return { threads: engines[i].threads, ...st, tokensPerSec: tokens / (st.median / 1e3), workerShare: workerShare(engines[i], before[i]) };
   });
   return { targetTokens: tokens, firstLoss: losses[0], rows, ratio: rows[1].tokensPerSec / rows[0].tokensPerSec, target: 1.6 };
 }
@@ -150,10 +159,11 @@ async function benchTranslate(engines: Engine[]) {
   const check = srcs.slice(0, 8);
   const [h1, h2] = models.map((x) => JSON.stringify(searchIds(x.m, check, opts)));
   if (h1 !== h2) throw new Error("2 threads translate differently from 1 thread");
+  const before = engines.map((e) => e.threadStats());
   const samples = await rounds(TRANSLATE_ROUNDS, models, (x) => time(`translate ${x.engine.threads}t`, () => void searchIds(x.m, srcs, opts), 1, 0)); // the checked search above warmed up
   const rows = samples.map((s, i) => {
     const st = stats(s);
-    return { threads: engines[i].threads, ...st, sentencesPerSec: SENTENCES / (st.median / 1e3) };
+    return { threads: engines[i].threads, ...st, sentencesPerSec: SENTENCES / (st.median / 1e3), workerShare: workerShare(engines[i], before[i]) };
   });
   return { sentences: SENTENCES, beam: 5, batchSentences: 32, rows, ratio: rows[1].sentencesPerSec / rows[0].sentencesPerSec };
 }
@@ -188,6 +198,10 @@ async function benchGemm(one: Engine, variant: Engine["variant"]) {
   return { defaultMinWork: DEFAULT_MIN_WORK, rows };
 }
 
+function share(x: number | null): string {
+  return x === null ? "" : `; workers ran ${(100 * x).toFixed(0)}% of the chunks`;
+}
+
 async function main() {
   const t0 = performance.now();
   const loadStart = os.loadavg();
@@ -204,12 +218,12 @@ async function main() {
 
   const train = await benchTrain([one, two]);
   console.log(`\ntrain, config (b), ${train.targetTokens} target tokens per step`);
-  for (const r of train.rows) console.log(`  ${r.threads} thread${r.threads > 1 ? "s" : " "}  median ${r.median.toFixed(0)} ms (p25 ${r.p25.toFixed(0)}, p75 ${r.p75.toFixed(0)}, n ${r.n})  ${r.tokensPerSec.toFixed(0)} tokens/s`);
+  for (const r of train.rows) console.log(`  ${r.threads} thread${r.threads > 1 ? "s" : " "}  median ${r.median.toFixed(0)} ms (p25 ${r.p25.toFixed(0)}, p75 ${r.p75.toFixed(0)}, n ${r.n})  ${r.tokensPerSec.toFixed(0)} tokens/s${share(r.workerShare)}`);
   console.log(`  2 threads / 1 thread: ${train.ratio.toFixed(2)}× (target ≥ ${train.target}×)`);
 
   const translate = await benchTranslate([one, two]);
   console.log(`\ntranslate, beam 5, ${translate.sentences} sentences of 5–30 tokens, random weights`);
-  for (const r of translate.rows) console.log(`  ${r.threads} thread${r.threads > 1 ? "s" : " "}  median ${(r.median / 1e3).toFixed(1)} s (n ${r.n})  ${r.sentencesPerSec.toFixed(1)} sentences/s`);
+  for (const r of translate.rows) console.log(`  ${r.threads} thread${r.threads > 1 ? "s" : " "}  median ${(r.median / 1e3).toFixed(1)} s (n ${r.n})  ${r.sentencesPerSec.toFixed(1)} sentences/s${share(r.workerShare)}`);
   console.log(`  2 threads / 1 thread: ${translate.ratio.toFixed(2)}×`);
   two.close();
 
@@ -219,7 +233,8 @@ async function main() {
     quick: QUICK,
     machine: { cpu: os.cpus()[0]?.model ?? "?", cores: os.cpus().length, node: process.version, loadavgStart: loadStart, loadavgEnd: os.loadavg() },
     variant: one.variant,
-    method: "interleaved rounds (order reversed each round), samples pooled, medians; the 2-thread engine is checked to reproduce " +
+    method: "interleaved rounds (order reversed each round), samples pooled, medians; workerShare = fraction of the split GEMMs' chunks " +
+      "that ran on the worker (0.5 = an even share; far less means the worker rarely had a core); the 2-thread engine is checked to reproduce " +
       "the 1-thread loss and beam-search output exactly before timing. train: grads.zero + lossAndGrads + Adam step on config (b); " +
       "translate: searchIds beam 5, 32 sentences per batch, no attention output.",
     train, translate, gemm,

@@ -116,6 +116,21 @@ test("parallel gemm_nt, gemm_nn, gemm_tn are bitwise those of one thread (odd si
   }
 });
 
+test("the workers do run chunks (a pool that left all work to the caller would pass the equality tests)", async () => {
+  const e = await pooled("simd", 2);
+  const p = e.arena.zerosF32(64 * 512 + 2048 * 512 + 64 * 2048);
+  const before = e.threadStats()!;
+  let calls = 0;
+  // the worker needs a core: on a busy machine it may miss some calls, not hundreds
+  for (; calls < 500 && e.threadStats()!.workerChunks === before.workerChunks; calls++) {
+    e.kernels.gemm_nt(64, 2048, 512, p, 512, p + 4 * 64 * 512, 512, p + 4 * (64 + 2048) * 512, 2048, 0, 0);
+  }
+  const after = e.threadStats()!;
+  assert.ok(after.workerChunks > before.workerChunks, `no chunk ran on a worker in ${calls} calls: ${JSON.stringify(after)}`);
+  assert.ok(after.chunks - before.chunks >= 2 * (after.calls - before.calls), `each call was cut into chunks: ${JSON.stringify(after)}`);
+  assert.equal((await loadEngine({ variant: "simd" })).threadStats(), null, "no pool, no stats");
+});
+
 test("workers see the memory after the arena grows it", async () => {
   const one = await loadEngine({ variant: "simd" });
   const e = await pooled("simd", 2);

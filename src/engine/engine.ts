@@ -20,11 +20,21 @@ export interface EngineOptions {
   threads?: number;
 }
 
-/** Something an engine owns and must stop on close (the worker pool). */
+/** Counters of the worker pool (src/engine/pool.ts). */
+export interface ThreadStats {
+  /** GEMM calls that were split into chunks */
+  calls: number;
+  chunks: number;
+  /** chunks the workers ran; the rest ran on the calling thread */
+  workerChunks: number;
+}
+
+/** What an engine needs of its worker pool. */
 export interface Closable {
   readonly threads: number;
   readonly isClosed: boolean;
   close(): void;
+  stats(): ThreadStats;
 }
 
 /** The memory limit of EngineOptions in pages. */
@@ -73,6 +83,11 @@ export class Engine {
   /** Threads the GEMMs run on: 1 without a pool or after close(). */
   get threads(): number {
     return this.pool && !this.pool.isClosed ? this.pool.threads : 1;
+  }
+
+  /** The pool's counters (null without a pool): how much of the work the workers did. */
+  threadStats(): ThreadStats | null {
+    return this.pool ? this.pool.stats() : null;
   }
 
   /**

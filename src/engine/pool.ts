@@ -49,6 +49,16 @@ export const DEFAULT_SPIN = 1 << 14;
 
 type Gemm = Kernels["gemm_nt"];
 
+/** Counters of a pool since it started. */
+export interface PoolStats {
+  /** GEMM calls that were split */
+  calls: number;
+  /** their chunks */
+  chunks: number;
+  /** chunks the workers ran (the rest ran on the calling thread) */
+  workerChunks: number;
+}
+
 export class ThreadPool {
   /** threads in all, the caller included */
   readonly threads: number;
@@ -60,6 +70,7 @@ export class ThreadPool {
   private readonly spin: number;
   private gen = 0;
   private closed = false;
+  private readonly counts: PoolStats = { calls: 0, chunks: 0, workerChunks: 0 };
   private canWait = true;
 
   private constructor(private readonly workers: PoolWorker[], memory: WebAssembly.Memory, ctrl: number, options: PoolOptions) {
@@ -106,6 +117,11 @@ export class ThreadPool {
     };
   }
 
+  /** How much work went to the workers (a worker without a core takes none). */
+  stats(): PoolStats {
+    return { ...this.counts };
+  }
+
   /** Whether close() has run (GEMMs then run on the calling thread alone). */
   get isClosed(): boolean {
     return this.closed;
@@ -143,9 +159,9 @@ export class ThreadPool {
     Atomics.store(s, CLAIM, claimTag(seq));
     Atomics.store(s, SEQ, seq); // publishes the writes above
     Atomics.notify(s, SEQ);
-    let error: unknown = null;
+    let error: unknown = null, own = 0;
     const p = this.part;
-    for (let ch = claim(s, seq); ch >= 0; ch = claim(s, seq)) {
+    for (let ch = claim(s, seq); ch >= 0; ch = claim(s, seq), own++) {
       chunkArgs(kind, plan, ch, p, M, N, a, lda, b, ldb, c, ldc, bias);
       try {
         local(p[0], p[1], K, p[2], lda, p[3], ldb, p[4], ldc, p[5], beta);
@@ -156,6 +172,9 @@ export class ThreadPool {
     }
     // always wait: a worker must not write C after this call returns
     this.waitDone(plan.chunks);
+    this.counts.calls++;
+    this.counts.chunks += plan.chunks;
+    this.counts.workerChunks += plan.chunks - own;
     if (error !== null) throw error;
     if (s[ERR] !== 0) throw new WebAssembly.RuntimeError(`${OP_NAMES[op]}: a worker's chunk trapped (memory access out of bounds)`);
   }
