@@ -38,14 +38,24 @@ export interface PoolOptions {
    * and the cache traffic of splitting cost more than half of such a product.
    */
   minWork?: number;
-  /** polls of SEQ/DONE before sleeping (workers and caller) */
+  /** polls of SEQ by an idle worker before it sleeps */
   spin?: number;
 }
 
 /** Default of PoolOptions.minWork: about 15 µs of single-threaded GEMM (bench/threads.bench.ts). */
 export const DEFAULT_MIN_WORK = 1 << 19;
-/** Default of PoolOptions.spin: some 50–100 µs of polling after a job, the gap between GEMMs of a training step. */
-export const DEFAULT_SPIN = 1 << 14;
+/**
+ * Default of PoolOptions.spin: some 15–30 µs of polling (a poll is 4–8 ns)
+ * after a job. Short, because a worker that wakes late costs little (the
+ * caller has started on the chunks) while one that polls long takes CPU from
+ * everything else on a busy machine.
+ */
+export const DEFAULT_SPIN = 1 << 12;
+/**
+ * Polls of DONE by the caller before it sleeps: some 60–120 µs, about one
+ * chunk of a training-sized GEMM, the usual wait for the last chunk.
+ */
+export const CALLER_SPIN = 1 << 14;
 
 type Gemm = Kernels["gemm_nt"];
 
@@ -67,7 +77,6 @@ export class ThreadPool {
   private readonly s: Int32Array;
   private readonly part = new Array<number>(CHUNK_INTS);
   private readonly minWork: number;
-  private readonly spin: number;
   private gen = 0;
   private closed = false;
   private readonly counts: PoolStats = { calls: 0, chunks: 0, workerChunks: 0 };
@@ -77,7 +86,6 @@ export class ThreadPool {
     this.threads = workers.length + 1;
     this.s = new Int32Array(memory.buffer, ctrl, CTRL_INTS);
     this.minWork = options.minWork ?? DEFAULT_MIN_WORK;
-    this.spin = options.spin ?? DEFAULT_SPIN;
   }
 
   /**
@@ -181,7 +189,7 @@ export class ThreadPool {
 
   private waitDone(chunks: number): void {
     const s = this.s;
-    for (let i = 0; i < this.spin; i++) if (Atomics.load(s, DONE) === chunks) return;
+    for (let i = 0; i < CALLER_SPIN; i++) if (Atomics.load(s, DONE) === chunks) return;
     for (;;) {
       const d = Atomics.load(s, DONE);
       if (d === chunks) return;
