@@ -42,7 +42,11 @@ export interface PoolOptions {
   spin?: number;
 }
 
-/** Default of PoolOptions.minWork: about 15 µs of single-threaded GEMM (bench/threads.bench.ts). */
+/**
+ * Default of PoolOptions.minWork: 2¹⁹ multiply-adds, some 25 µs of
+ * single-threaded GEMM, several times a worker's wake-up. Not yet tuned on an
+ * idle machine: bench/threads.bench.ts's GEMM sweep is the data to tune it from.
+ */
 export const DEFAULT_MIN_WORK = 1 << 19;
 /**
  * Default of PoolOptions.spin: some 15–30 µs of polling (a poll is 4–8 ns)
