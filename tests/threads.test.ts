@@ -17,6 +17,7 @@ import type { Variant } from "../src/engine/kernels.js";
 import { threadedEngine } from "../src/engine/threaded.js";
 import { spawnNodeWorker } from "../src/engine/pool-node.js";
 import { planGemm, chunkArgs, CHUNK_INTS, NT_COL_STEP, XN_COL_STEP } from "../src/engine/split.js";
+import { claim, publish, CHUNKS, CTRL_BYTES } from "../src/engine/pool-protocol.js";
 import { parseConfig } from "../src/model/config.js";
 import { Model } from "../src/model/model.js";
 import { initialize } from "../src/train/init.js";
@@ -129,6 +130,43 @@ test("the workers do run chunks (a pool that left all work to the caller would p
   assert.ok(after.workerChunks > before.workerChunks, `no chunk ran on a worker in ${calls} calls: ${JSON.stringify(after)}`);
   assert.ok(after.chunks - before.chunks >= 2 * (after.calls - before.calls), `each call was cut into chunks: ${JSON.stringify(after)}`);
   assert.equal((await loadEngine({ variant: "simd" })).threadStats(), null, "no pool, no stats");
+});
+
+test("claims: each chunk once; a worker late from the previous job takes nothing, even while the next job is being written", () => {
+  const s = new Int32Array(new SharedArrayBuffer(CTRL_BYTES));
+  publish(s, 1, (d) => { d[CHUNKS] = 2; });
+  assert.deepEqual([claim(s, 1), claim(s, 1), claim(s, 1)], [0, 1, -1], "job 1: chunks 0, 1, then none");
+  // job 2 has more chunks than job 1: a worker of job 1 that compares job 1's
+  // spent counter with job 2's CHUNKS must still fail
+  const late: number[] = [];
+  publish(s, 2, (d) => {
+    d[CHUNKS] = 12;
+    late.push(claim(s, 1));
+  });
+  late.push(claim(s, 1));
+  assert.deepEqual(late, [-1, -1], "a worker of job 1 claimed a chunk of job 2");
+  assert.deepEqual([claim(s, 2), claim(s, 2)], [0, 1], "job 2 starts at chunk 0");
+});
+
+test("back-to-back calls whose chunk counts differ: no chunk runs twice, no lost count (stress, β = 1)", { timeout: 30_000 }, async () => {
+  // a worker still finishing job g must not claim a chunk of job g + 1 from
+  // g's exhausted counter (that double-adds with β = 1 and leaves DONE past
+  // CHUNKS, a hang); the race is narrow, hence many short calls on 3 threads
+  const one = await loadEngine({ variant: "simd" });
+  const e = await pooled("simd", 3);
+  const [M, K, Nmax] = [4, 8, 12 * 12];
+  const rng = mulberry32(12);
+  const A = rand(M * K, rng), B = rand(Nmax * K, rng);
+  const results = [one, e].map((eng) => {
+    const ar = eng.arena, mark = ar.mark();
+    const pa = ar.putF32(A), pb = ar.putF32(B), pc = ar.zerosF32(M * Nmax);
+    // N = 24 → 2 chunks, N = 144 → 12 chunks (3 threads × 4)
+    for (let i = 0; i < 20000; i++) eng.kernels.gemm_nt(M, i % 2 === 0 ? 24 : Nmax, K, pa, K, pb, K, pc, Nmax, 0, 1);
+    const out = new Uint32Array(ar.f32(pc, M * Nmax).slice().buffer);
+    ar.release(mark);
+    return out;
+  });
+  assert.deepEqual(results[1], results[0], "accumulated C differs: a chunk ran twice or was skipped");
 });
 
 test("workers see the memory after the arena grows it", async () => {

@@ -22,7 +22,10 @@
 // CLAIM that only succeeds while CLAIM carries its job's number: a worker
 // that wakes after its job is over claims nothing, and one holding a chunk
 // keeps the job alive (the caller returns only when DONE = CHUNKS), so the job
-// description it reads after claiming is its own. Pointers above 2³¹ are
+// description it reads after claiming is its own. The caller closes CLAIM
+// before it rewrites the description (publish): a worker still inside claim()
+// for the previous job, which compares the old counter with CHUNKS, then
+// fails its compare-exchange instead of taking a chunk of the new job. Pointers above 2³¹ are
 // stored as negative i32 and passed back to wasm as such: the same 32 bits.
 
 import { chunkArgs, CHUNK_INTS, type GemmKind, type GemmPlan } from "./split.js";
@@ -63,9 +66,25 @@ export function claim(s: Int32Array, seq: number): number {
     const v = Atomics.load(s, CLAIM);
     if ((v & ~MAX_CHUNKS) !== tag) return -1;
     const c = v & MAX_CHUNKS;
-    if (c >= s[CHUNKS]) return -1;
+    if (c >= Atomics.load(s, CHUNKS)) return -1;
     if (Atomics.compareExchange(s, CLAIM, v, v + 1) === v) return c;
   }
+}
+
+/**
+ * Starts job `seq` (the caller, after the previous job's DONE reached its
+ * CHUNKS): CLAIM closed, `describe` writes OP, the plan and the arguments,
+ * counters reset, CLAIM opened, SEQ last (its store publishes the rest), and
+ * sleeping workers woken.
+ */
+export function publish(s: Int32Array, seq: number, describe: (s: Int32Array) => void): void {
+  Atomics.store(s, CLAIM, claimTag(seq) | MAX_CHUNKS);
+  describe(s);
+  Atomics.store(s, ERR, 0);
+  Atomics.store(s, DONE, 0);
+  Atomics.store(s, CLAIM, claimTag(seq));
+  Atomics.store(s, SEQ, seq);
+  Atomics.notify(s, SEQ);
 }
 
 /** What a worker receives once, by message, before it serves. */

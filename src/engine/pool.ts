@@ -13,8 +13,8 @@
 import { S2SError } from "../errors.js";
 import type { Kernels } from "./kernels.js";
 import {
-  ARGS, BYROWS, CHUNKS, CLAIM, CTRL_BYTES, CTRL_INTS, DONE, ERR, EXTENT, OP, OP_NAMES, OP_NN, OP_NT, OP_QUIT, OP_TN, SEQ, STEP,
-  claim, claimTag, type WorkerInit, type WorkerReply,
+  ARGS, BYROWS, CHUNKS, CTRL_BYTES, CTRL_INTS, DONE, ERR, EXTENT, OP, OP_NAMES, OP_NN, OP_NT, OP_QUIT, OP_TN, STEP,
+  claim, publish, type WorkerInit, type WorkerReply,
 } from "./pool-protocol.js";
 import { CHUNK_INTS, chunkArgs, planGemm, type GemmKind } from "./split.js";
 
@@ -143,10 +143,10 @@ export class ThreadPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const s = this.s;
-    s[OP] = OP_QUIT;
-    Atomics.store(s, SEQ, this.next());
-    Atomics.notify(s, SEQ);
+    publish(this.s, this.next(), (d) => {
+      d[OP] = OP_QUIT;
+      d[CHUNKS] = 0;
+    });
     for (const w of this.workers) w.terminate();
   }
 
@@ -163,14 +163,11 @@ export class ThreadPool {
     const plan = planGemm(kind, this.threads, M, N);
     if (plan.chunks <= 1) return local(M, N, K, a, lda, b, ldb, c, ldc, bias, beta);
     const s = this.s, seq = this.next();
-    s[OP] = op; s[BYROWS] = plan.byRows ? 1 : 0; s[EXTENT] = plan.extent; s[STEP] = plan.step; s[CHUNKS] = plan.chunks;
-    s[ARGS] = M; s[ARGS + 1] = N; s[ARGS + 2] = K; s[ARGS + 3] = a; s[ARGS + 4] = lda; s[ARGS + 5] = b;
-    s[ARGS + 6] = ldb; s[ARGS + 7] = c; s[ARGS + 8] = ldc; s[ARGS + 9] = bias; s[ARGS + 10] = beta;
-    Atomics.store(s, ERR, 0);
-    Atomics.store(s, DONE, 0);
-    Atomics.store(s, CLAIM, claimTag(seq));
-    Atomics.store(s, SEQ, seq); // publishes the writes above
-    Atomics.notify(s, SEQ);
+    publish(s, seq, (d) => {
+      d[OP] = op; d[BYROWS] = plan.byRows ? 1 : 0; d[EXTENT] = plan.extent; d[STEP] = plan.step; d[CHUNKS] = plan.chunks;
+      d[ARGS] = M; d[ARGS + 1] = N; d[ARGS + 2] = K; d[ARGS + 3] = a; d[ARGS + 4] = lda; d[ARGS + 5] = b;
+      d[ARGS + 6] = ldb; d[ARGS + 7] = c; d[ARGS + 8] = ldc; d[ARGS + 9] = bias; d[ARGS + 10] = beta;
+    });
     let error: unknown = null, own = 0;
     const p = this.part;
     for (let ch = claim(s, seq); ch >= 0; ch = claim(s, seq), own++) {
