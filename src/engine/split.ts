@@ -20,11 +20,12 @@
 //              4-row tiles and in the single-row tail; cuts go at multiples of
 //              4 to keep the tiles full.
 //
-// Which dimension: the one that does not make every chunk re-read the big
-// operand. gemm_nt and gemm_nn cut columns (each chunk reads its slice of B,
-// the weights, and all of the small A); gemm_tn cuts rows (in weight
-// gradients its A, [K, M], is the big operand). The other dimension only when
-// the preferred one has fewer cut units than there are threads.
+// Which dimension: a chunk of rows reads all of B (K·N floats), a chunk of
+// columns all of A (K·M), so cut the dimension whose chunks re-read the
+// smaller operand: columns when N ≥ M (the Linear layers and dx = dy·W of a
+// batch: B holds the weights), rows when M > N (weight gradients dW = dyᵀ·x,
+// M = the layer's outputs). The other dimension only when the preferred one
+// has fewer cut units than there are threads.
 
 export type GemmKind = "nt" | "nn" | "tn";
 
@@ -56,7 +57,7 @@ export function planGemm(kind: GemmKind, threads: number, M: number, N: number):
   const colStep = kind === "nt" ? NT_COL_STEP : XN_COL_STEP;
   const rowStep = kind === "nt" ? NT_ROW_STEP : XN_ROW_STEP;
   const colUnits = Math.ceil(N / colStep), rowUnits = Math.ceil(M / rowStep);
-  const prefRows = kind === "tn";
+  const prefRows = M > N;
   const prefUnits = prefRows ? rowUnits : colUnits, otherUnits = prefRows ? colUnits : rowUnits;
   const byRows = prefUnits >= threads || prefUnits >= otherUnits ? prefRows : !prefRows;
   const units = byRows ? rowUnits : colUnits;
