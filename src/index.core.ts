@@ -6,7 +6,7 @@
 //                                                             "workerd", "edge-light", "worker"
 // Nothing here may import node: modules or touch `process` at load time.
 export { S2SError } from "./errors.js";
-export { Engine, chooseVariant, type EngineOptions } from "./engine/engine.js";
+export { Engine, chooseVariant, type EngineOptions, type ThreadStats } from "./engine/engine.js";
 export { Arena } from "./engine/arena.js";
 export type { Kernels, Variant } from "./engine/kernels.js";
 export { loadEngineFromModule } from "./engine/load-module.js";

@@ -1,12 +1,23 @@
-import { loadEngine } from "../engine/load-node.js";
+import { loadEngine, type LoadOptions } from "../engine/load-node.js";
+import { MAX_THREADS } from "../engine/engine.js";
 import type { Model } from "../model/model.js";
 import { loadModelFromFile } from "../model/load-file.js";
-import type { OptSpec } from "./args.js";
+import type { OptSpec, Values } from "./args.js";
 
 export const MODEL_OPT: OptSpec = { name: "model", type: "string", arg: "FILE", required: true, help: "model file (.safetensors, MODEL.md format)" };
 export const WASM_OPT: OptSpec = { name: "wasm", type: "string", choices: ["auto", "simd", "relaxed"], default: "auto", help: "kernel build (env S2S_WASM)" };
+export const THREADS_OPT: OptSpec = {
+  name: "threads", type: "int", min: 1, max: MAX_THREADS, default: 1,
+  help: "threads for large matrix products (worker_threads; results identical to 1 thread; see docs/threads.md)",
+};
 
-export async function loadModelFile(path: string, wasm: string | undefined): Promise<Model> {
-  const engine = await loadEngine({ variant: wasm === "simd" || wasm === "relaxed" ? wasm : undefined });
+/** The engine the --wasm and --threads flags ask for (--threads absent: 1). */
+export function engineOptions(v: Values): LoadOptions {
+  const wasm = v.wasm;
+  return { variant: wasm === "simd" || wasm === "relaxed" ? wasm : undefined, threads: (v.threads as number | undefined) ?? 1 };
+}
+
+export async function loadModelFile(path: string, v: Values): Promise<Model> {
+  const engine = await loadEngine(engineOptions(v));
   return loadModelFromFile(engine, path);
 }

@@ -10,7 +10,7 @@ import { openOutput, TextProgress } from "../pipeline/output.js";
 import { readRefs } from "../pipeline/refs.js";
 import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
 import type { CommandSpec, Values } from "./args.js";
-import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
+import { MODEL_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { r7 } from "./io.js";
 
 export const evalSpec: CommandSpec = {
@@ -48,6 +48,7 @@ export const evalSpec: CommandSpec = {
     { name: "json", type: "boolean", help: "print the scores as one JSON object" },
     { name: "quiet", type: "boolean", help: "no progress on stderr" },
     WASM_OPT,
+    THREADS_OPT,
   ],
 };
 
@@ -55,7 +56,7 @@ export async function runEval(v: Values): Promise<void> {
   const files = v.src !== undefined || v.ref !== undefined;
   if (files && (v.src === undefined || v.ref === undefined)) throw new S2SError("eval: --src and --ref go together");
   if (files && v["data-dir"] !== undefined) throw new S2SError("eval: give --data-dir or --src/--ref, not both");
-  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const model = await loadModelFile(v.model as string, v);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("eval: --replace-unk needs a model with attention");
   const spec = tr.pipeline.spec;

@@ -9,7 +9,7 @@ export const infoSpec: CommandSpec = {
 };
 
 export async function runInfo(v: Values): Promise<void> {
-  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const model = await loadModelFile(v.model as string, v);
   const info = {
     config: model.config,
     parameters: model.specs.reduce((n, s) => n + s.size, 0),

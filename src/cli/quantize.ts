@@ -33,7 +33,7 @@ export async function runQuantize(v: Values, positionals: string[]): Promise<voi
   const started = Date.now();
   const inSize = await stat(input).then((s) => s.size, () => -1); // a missing file: loadModelFile says so
   if (inSize > SLOW_BYTES) process.stderr.write(`quantize: reading and quantising ${input} (${mib(inSize)}) ...\n`);
-  const model = await loadModelFile(input, v.wasm as string);
+  const model = await loadModelFile(input, v);
   if (model.quantized) throw new S2SError(`${input}: already int8-quantised`);
   const bytes = quantizeModel(model);
   await writeFileAtomic(output, bytes);

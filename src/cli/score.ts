@@ -26,7 +26,7 @@ export const scoreSpec: CommandSpec = {
 
 export async function runScore(v: Values): Promise<void> {
   if (!v.ids) return scoreText(v);
-  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const model = await loadModelFile(v.model as string, v);
   for await (const { lines, first } of lineChunks(process.stdin, 256)) {
     const pairs: PairIds[] = lines.map((line, i) => {
       const o = parseJsonLine(line, first + i);
@@ -56,7 +56,7 @@ export function relocate(e: unknown, first: number): unknown {
 }
 
 async function scoreText(v: Values): Promise<void> {
-  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const model = await loadModelFile(v.model as string, v);
   const p = new Translator(model, undefined, v.model as string).pipeline;
   for await (const { lines, first } of textLineChunks(process.stdin, 256)) {
     const tgts: string[][] = [];

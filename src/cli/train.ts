@@ -3,7 +3,6 @@ import { dirname } from "node:path";
 import { S2SError } from "../errors.js";
 import { checkIds } from "../decode/ids.js";
 import type { PairIds } from "../decode/score.js";
-import { loadEngine } from "../engine/load-node.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { parseConfig } from "../model/config.js";
 import { Model } from "../model/model.js";
@@ -11,7 +10,8 @@ import { initialize } from "../train/init.js";
 import { Progress } from "../train/progress.js";
 import { DEFAULT_TRAIN, Trainer, type Schedule, type TrainConfig } from "../train/trainer.js";
 import type { CommandSpec, Values } from "./args.js";
-import { WASM_OPT } from "./common.js";
+import { loadEngine } from "../engine/load-node.js";
+import { THREADS_OPT, WASM_OPT, engineOptions } from "./common.js";
 import { describeErrno, parseJsonLine, readFileChecked } from "./io.js";
 import { runTrainText, TEXT_TRAIN_OPTS } from "../pipeline/train-text.js";
 
@@ -59,6 +59,7 @@ export const trainSpec: CommandSpec = {
     { name: "resume", type: "boolean", help: "continue from OUT's checkpoint" },
     { name: "quiet", type: "boolean", help: "no progress output" },
     WASM_OPT,
+    THREADS_OPT,
     ...TEXT_TRAIN_OPTS,
   ],
 };
@@ -129,7 +130,7 @@ export async function runTrain(v: Values): Promise<void> {
   }
   if (!v.init === !v.config) throw new S2SError("train: give exactly one of --init MODEL or --config CONFIG.json");
   if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new S2SError("train: give --batch-sentences or --batch-tokens, not both");
-  const engine = await loadEngine({ variant: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined });
+  const engine = await loadEngine(engineOptions(v));
   let model: Model;
   if (v.init) {
     model = Model.fromBytes(engine, await readFileChecked(v.init as string, "model"), v.init as string);

@@ -1,7 +1,7 @@
 import { searchIds, DEFAULT_SEARCH, type Hypothesis } from "../decode/search.js";
 import { S2SError } from "../errors.js";
 import type { CommandSpec, Values } from "./args.js";
-import { MODEL_OPT, WASM_OPT, loadModelFile } from "./common.js";
+import { MODEL_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { lineChunks, parseJsonLine, r7, writeOut } from "./io.js";
 import { relocate } from "./score.js";
 import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
@@ -42,6 +42,7 @@ export const translateSpec: CommandSpec = {
     { name: "max-src-pieces", type: "int", min: 1, default: DEFAULT_MAX_SRC_PIECES, help: "text: translate longer sources in parts of at most this many pieces" },
     { name: "quiet", type: "boolean", help: "text: no progress on stderr" },
     WASM_OPT,
+    THREADS_OPT,
   ],
 };
 
@@ -55,7 +56,7 @@ export async function runTranslate(v: Values): Promise<void> {
   const beam = v.beam as number;
   const nbest = v.nbest as number | undefined;
   if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
-  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const model = await loadModelFile(v.model as string, v);
   for await (const { lines, first } of lineChunks(process.stdin, 256)) {
     const srcs = lines.map((line, i) => parseJsonLine(line, first + i).src as number[]);
     let results;
@@ -81,7 +82,7 @@ async function translateText(v: Values): Promise<void> {
   const nbest = v.nbest as number | undefined;
   if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
   if (v.attention !== undefined && v["no-attention"]) throw new S2SError("translate: --attention FILE and --no-attention contradict each other");
-  const model = await loadModelFile(v.model as string, v.wasm as string);
+  const model = await loadModelFile(v.model as string, v);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("translate: --replace-unk needs a model with attention (this one has attention none)");
   const attnOut = v.attention !== undefined ? await openOutput(v.attention as string, "attention file") : null;

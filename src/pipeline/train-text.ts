@@ -5,6 +5,7 @@
 import type { OptSpec, Values } from "../cli/args.js";
 import { checkpointPath, checkWritableDir, trainConfigFromFlags } from "../cli/train.js";
 import { readFileChecked } from "../cli/io.js";
+import { engineOptions } from "../cli/common.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
 import { S2SError } from "../errors.js";
@@ -86,7 +87,7 @@ export async function runTrainText(v: Values): Promise<void> {
   await checkWritableDir(out);
   const progress = new Progress(process.stderr, 5000, Boolean(v.quiet));
   const log = (m: string) => progress.log(m);
-  const engine = await loadEngine({ variant: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined });
+  const engine = await loadEngine(engineOptions(v));
 
   let model: Model | null = null;
   let pipeline: TextPipeline;

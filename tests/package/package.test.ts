@@ -14,6 +14,8 @@ import { ROOT, installPacked, packList } from "./helpers.js";
 const KiB = 1024;
 const WASM_BUDGET = 64 * KiB;
 const HOST_BUDGET = 60 * KiB;
+/** the opt-in threads entry: the browser entry plus the worker pool */
+const THREADS_BUDGET = 64 * KiB;
 const CONSUMER = join(ROOT, "tests/package/consumer");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   exports: Record<string, unknown>; files: string[]; bin: Record<string, string>; main: string; types: string;
@@ -26,10 +28,10 @@ function exportTargets(x: unknown): string[] {
   return [];
 }
 
-test("npm pack ships dist/, the two wasm builds, README and package.json; no sources, tests, fixtures or .wat", (t) => {
+test("npm pack ships dist/, the wasm builds (with their shared-memory twins), README and package.json; no sources, tests, fixtures or .wat", (t) => {
   const { files, size, unpackedSize } = packList();
   const paths = files.map((f) => f.path).sort();
-  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|build\/kernels\.(simd|relaxed)\.wasm|dist\/.+\.(js|d\.ts))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|build\/kernels\.(simd|relaxed)(-mt)?\.wasm|dist\/.+\.(js|d\.ts))$/;
   const unexpected = paths.filter((p) => !allowed.test(p));
   assert.deepEqual(unexpected, [], `files that should not be published: ${unexpected.join(", ")}`);
   for (const bad of [/\.test\./, /(^|\/)(tests?|fixtures|assembly|bench|tools|web|examples|src)\//, /\.wat$/, /\.map$/, /\.ts$(?<!\.d\.ts)/]) {
@@ -37,7 +39,7 @@ test("npm pack ships dist/, the two wasm builds, README and package.json; no sou
     assert.deepEqual(hit, [], `${bad} must not be published: ${hit.join(", ")}`);
   }
   const required = [
-    "package.json", "README.md", "build/kernels.simd.wasm", "build/kernels.relaxed.wasm",
+    "package.json", "README.md", "build/kernels.simd.wasm", "build/kernels.relaxed.wasm", "build/kernels.simd-mt.wasm", "build/kernels.relaxed-mt.wasm",
     pkg.main.replace(/^\.\//, ""), pkg.types.replace(/^\.\//, ""), ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, "")),
     ...Object.entries(pkg.exports).filter(([k]) => k !== "./package.json").flatMap(([, v]) => exportTargets(v)),
   ];
@@ -63,20 +65,21 @@ test("conditional exports: node, browser, worker/edge entries, each with types",
   assert.equal(pkg.exports["./kernels.relaxed.wasm"], "./build/kernels.relaxed.wasm");
 });
 
-test(`budgets: each wasm build ≤ 64 KiB; the host library (browser entry, minified, no model) ≤ 60 KiB`, async (t) => {
-  for (const v of ["simd", "relaxed"]) {
+test(`budgets: each wasm build ≤ 64 KiB; the host library (browser and edge entries, minified, no model) ≤ 60 KiB, the opt-in browser-threads entry (the same plus the worker pool) ≤ 64 KiB`, async (t) => {
+  for (const v of ["simd", "relaxed", "simd-mt", "relaxed-mt"]) {
     const size = statSync(join(ROOT, `build/kernels.${v}.wasm`)).size;
     t.diagnostic(`build/kernels.${v}.wasm: ${(size / KiB).toFixed(1)} KiB (budget 64 KiB)`);
     assert.ok(size <= WASM_BUDGET, `build/kernels.${v}.wasm is ${size} bytes, over the ${WASM_BUDGET}-byte budget`);
   }
-  for (const entry of ["index.browser", "index.worker"]) {
+  for (const entry of ["index.browser", "index.worker", "index.threads"]) {
     const r = await build({
       entryPoints: [join(ROOT, `dist/${entry}.js`)], bundle: true, minify: true, format: "esm", platform: "browser",
       write: false, logLevel: "silent",
     });
     const code = r.outputFiles[0].contents;
-    t.diagnostic(`${entry} minified: ${(code.length / KiB).toFixed(1)} KiB, gzip ${(gzipSync(code).length / KiB).toFixed(1)} KiB (budget 60 KiB minified)`);
-    assert.ok(code.length <= HOST_BUDGET, `${entry} is ${code.length} bytes minified, over the ${HOST_BUDGET}-byte budget`);
+    const budget = entry === "index.threads" ? THREADS_BUDGET : HOST_BUDGET;
+    t.diagnostic(`${entry} minified: ${(code.length / KiB).toFixed(1)} KiB, gzip ${(gzipSync(code).length / KiB).toFixed(1)} KiB (budget ${budget / KiB} KiB minified)`);
+    assert.ok(code.length <= budget, `${entry} is ${code.length} bytes minified, over the ${budget}-byte budget`);
     assert.doesNotMatch(r.outputFiles[0].text, /["'`]node:[a-z]|\brequire\(/, `${entry} has no Node imports`);
   }
 });
