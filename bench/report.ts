@@ -170,7 +170,7 @@ const MiB = 2 ** 20;
 function machineRows(m: Results["machine"], generated: string, extra: [string, string][]): void {
   p("| | |");
   p("| --- | --- |");
-  p(`| CPU | ${m.cpu}; ${m.cores} logical cores, ${m.platform} |`);
+  p(`| CPU | ${m.cpu}; ${m.cores} logical cores${m.platform ? `, ${m.platform}` : ""} |`);
   p(`| Node | ${m.node}${m.v8 ? ` (V8 ${m.v8})` : ""} |`);
   p(`| Date | ${generated} |`);
   p(`| Load average (1/5/15 min) | start ${load(m.loadavgStart)}, end ${load(m.loadavgEnd)} |`);
@@ -335,6 +335,43 @@ function int8Section(r: Int8Results): void {
   }
 }
 
+// ---- worker threads (bench/threads.bench.ts) ----------------------------------------------------
+
+interface ThreadRow { threads: number; median: number; p25: number; p75: number; n: number; tokensPerSec?: number; sentencesPerSec?: number; workerShare: number | null }
+interface ThreadsResults {
+  date: string;
+  quick: boolean;
+  machine: Results["machine"];
+  variant: string;
+  method: string;
+  train: { targetTokens: number; rows: ThreadRow[]; ratio: number; target: number };
+  translate: { sentences: number; beam: number; batchSentences: number; rows: ThreadRow[]; ratio: number };
+  gemm: { defaultMinWork: number; rows: { kind: string; M: number; N: number; K: number; work: number; ms1: number; ms2: number; speedup: number }[] };
+  seconds: number;
+}
+
+function threadsSection(r: ThreadsResults): void {
+  p("## Worker threads");
+  p();
+  p("<!-- from bench/results/threads.json; re-run: npm run bench:threads -->");
+  p();
+  p(`The same work with \`threads: 1\` and \`threads: 2\` (docs/threads.md), ${r.variant} build, results bitwise equal (checked before timing). ${r.method}`);
+  p();
+  machineRows(r.machine, r.date, [["Total bench time", `${r.seconds.toFixed(0)} s${r.quick ? " (--quick)" : ""}`]]);
+  const share = (x: number | null) => (x === null ? "" : pct(x));
+  p(`| work | threads | median ms | p25 | p75 | runs | rate | worker's share of the chunks | 2 threads ÷ 1 | target |`);
+  p(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+  for (const x of r.train.rows) p(`| training step, config (b) | ${x.threads} | ${ms(x.median)} | ${ms(x.p25)} | ${ms(x.p75)} | ${x.n} | ${num(x.tokensPerSec, 0)} target tokens/s | ${share(x.workerShare)} | ${x.threads === 2 ? `${r.train.ratio.toFixed(2)}×` : ""} | ${x.threads === 2 ? `≥ ${r.train.target}×` : ""} |`);
+  for (const x of r.translate.rows) p(`| beam ${r.translate.beam}, ${r.translate.sentences} sentences in batches of ${r.translate.batchSentences} | ${x.threads} | ${ms(x.median)} | ${ms(x.p25)} | ${ms(x.p75)} | ${x.n} | ${num(x.sentencesPerSec, 1)} sentences/s | ${share(x.workerShare)} | ${x.threads === 2 ? `${r.translate.ratio.toFixed(2)}×` : ""} | |`);
+  p();
+  p(`GEMM sizes (a GEMM stays on one thread below ${r.gemm.defaultMinWork.toLocaleString("en")} multiply-adds):`);
+  p();
+  p("| kind | M | N | K | 1 thread ms | 2 threads ms | speed-up |");
+  p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const g of r.gemm.rows) p(`| ${g.kind} | ${g.M} | ${g.N} | ${g.K} | ${ms(g.ms1)} | ${ms(g.ms2)} | ${g.speedup.toFixed(2)}× |`);
+  p();
+}
+
 // ---- the page ----------------------------------------------------------------------------------
 
 p("# Benchmarks");
@@ -346,7 +383,7 @@ p("project's development machine; each section names its script, the machine, th
 p("Node version and the load during the run (the machine is shared: read the load");
 p("average before comparing absolute numbers; ratios within one table were");
 p("measured in the same run). Sections: [end-to-end translation](#end-to-end-translation),");
-p("[training throughput](#training-throughput), [int8 weights](#int8-weights), [kernels](#kernels).");
+p("[training throughput](#training-throughput), [worker threads](#worker-threads), [int8 weights](#int8-weights), [kernels](#kernels).");
 p();
 const missing: string[] = [];
 const tr = readResults<TranslateResults>("translate.json");
@@ -355,6 +392,9 @@ else missing.push("translate.json (npm run bench:translate)");
 const trn = readResults<TrainResults>("train.json");
 if (trn) trainSection(trn);
 else missing.push("train.json (npm run bench:train)");
+const th = readResults<ThreadsResults>("threads.json");
+if (th) threadsSection(th);
+else missing.push("threads.json (npm run bench:threads)");
 const i8 = readResults<Int8Results>("int8.json");
 if (i8) int8Section(i8);
 else missing.push("int8.json (npm run bench:int8)");

@@ -25,6 +25,7 @@
 // Two threads need two idle cores: the JSON records the load average.
 
 import { Bench } from "tinybench";
+import { machineInfo } from "./machine.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -231,7 +232,7 @@ async function main() {
     benchmark: "worker threads: 1 vs 2 threads in the same run",
     date: new Date().toISOString(),
     quick: QUICK,
-    machine: { cpu: os.cpus()[0]?.model ?? "?", cores: os.cpus().length, node: process.version, loadavgStart: loadStart, loadavgEnd: os.loadavg() },
+    machine: machineInfo(loadStart),
     variant: one.variant,
     method: "interleaved rounds (order reversed each round), samples pooled, medians; workerShare = fraction of the split GEMMs' chunks " +
       "that ran on the worker (0.5 = an even share; far less means the worker rarely had a core); the 2-thread engine is checked to reproduce " +
