@@ -53,10 +53,13 @@
 // GFLOP/s instead of ~80 at M = 70 (N = 8000, K = 512).
 //
 // While a strip is in use, the next one is touched (an unused i32 load per
-// cache line; wasm has no prefetch), spread over the row pairs, or all at once
-// before the pass when M = 1. Without the touches each strip's first pass
-// waited on memory: at N = 8000, K = 512 (4 MB of W) batch 1 ran at ~15
-// GFLOP/s and batch 2 at ~25, with them at ~45 and ~50 (SIMD128, Zen 4).
+// cache line; wasm has no prefetch): spread over the row pairs, or, for batch
+// 1, one line per 16 k of the pass by a pointer walking on from row j+4 (two
+// instructions per step; a separate touch loop cost batch 1 10-20% when W is
+// in L3). When W comes from memory (N = 8000, K = 512: 4 MB, evicted between
+// calls) each strip's first pass otherwise waits on it: batch 1 ran at ~15
+// GFLOP/s and batch 2 at ~25, with the touches at ~45 and ~50 (SIMD128, Zen
+// 4). When W is in L3 they gain 0-12%.
 
 import { at } from "./vec";
 
@@ -258,19 +261,17 @@ export function gemm_nt_i8(
     // Σ_k W[j..j+4, k]·64, the offset of the relaxed build's codes
     const corr = ASC_FEATURE_RELAXED_SIMD ? i32x4.shl(v128.load(wsum + (<usize>j << 2)), 6) : v128.splat<i32>(0);
     const scale = v128.load(at(ws, j));
-    // touches of the next strip W[j+4..j+8, :K], spread over the row pairs
+    // touches of the next strip W[j+4..j+8, :K], spread over the row pairs (M ≥ 2)
     const next = min(I8_TN, N - j - I8_TN);
     let left = next > 0 ? ((K + 63) >> 6) * next : 0;
     const quota = M2 > 0 ? (left + (M2 >> 1) - 1) / (M2 >> 1) : 0;
     let tr = w3 + sw, tc = 0;
-    if (M2 == 0) {
-      // batch 1: all touches before the one pass
-      for (; left > 0; left--) {
-        load<i32>(tr + <usize>tc);
-        tc += 64;
-        if (tc >= K) { tc = 0; tr += sw; }
-      }
-    }
+    // batch 1: one touch per 16 k of the pass, walking 4·K bytes from row j+4:
+    // the next strip when ldw = K (else part of it); from the current strip
+    // when there is no next strip or the row pairs touch
+    const t1 = M2 == 0 && next == I8_TN;
+    let tn = t1 ? tr : w0;
+    const tstep: usize = t1 ? 64 : 0;
     if (M2 < M) {
       const i = M - 1;
       // the odd last row (and batch 1): 1×4
@@ -278,6 +279,8 @@ export function gemm_nt_i8(
       let p0 = w0, p1 = w1, p2 = w2, p3 = w3, px = x;
       let c0 = v128.splat<i32>(0), c1 = c0, c2 = c0, c3 = c0;
       for (let k = 0; k < Kf; k += KB) {
+        load<i32>(tn);
+        tn += tstep;
         const xl = codes_lo(px, 0), xh = codes_hi(px, 0);
         c0 = dot16(v128.load(p0), xl, xh, c0);
         c1 = dot16(v128.load(p1), xl, xh, c1);

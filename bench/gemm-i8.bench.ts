@@ -12,7 +12,8 @@
 //
 // Env: BENCH_BASE (dir of older builds), BENCH_RUNS (timed runs per kernel, at
 //      least 15), BENCH_SHAPES ("M,N,K;M,N,K", default the four shapes below),
-//      BENCH_PAD (bytes, 0).
+//      BENCH_PAD (bytes, 0), BENCH_F32 (0: no f32 runs, whose 4-byte weights
+//      otherwise push the int8 ones out of L3 between runs).
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +24,8 @@ import type { Variant } from "../src/engine/kernels.js";
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const BASE = process.env.BENCH_BASE;
 const PAD = Number(process.env.BENCH_PAD ?? 0);
+/** BENCH_F32=0: no f32 runs in between, so that the int8 weights can stay in L3 */
+const F32 = process.env.BENCH_F32 !== "0";
 const SHAPES: [number, number, number][] = process.env.BENCH_SHAPES
   ? process.env.BENCH_SHAPES.split(";").map((s) => s.split(",").map(Number) as [number, number, number])
   : [[70, 8000, 512], [70, 2048, 1280], [1, 8000, 512], [5, 8000, 512]];
@@ -84,7 +87,7 @@ for (const variant of ["simd", "relaxed"] as Variant[]) {
     const best = { i8: Infinity, f32: Infinity, base: Infinity };
     const budget = Math.max(RUNS, Math.ceil(RUNS * 4e8 / (M * N * K)));
     for (let r = 0; r < budget + 2; r++) {
-      const ti = time(c.i8), tf = time(c.f32), tb = b ? time(b.i8) : Infinity;
+      const ti = time(c.i8), tf = F32 ? time(c.f32) : Infinity, tb = b ? time(b.i8) : Infinity;
       if (r < 2) continue; // warm-up
       best.i8 = Math.min(best.i8, ti); best.f32 = Math.min(best.f32, tf); best.base = Math.min(best.base, tb);
     }
