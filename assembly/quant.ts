@@ -71,6 +71,9 @@ import { at } from "./vec";
 // (widen_strip) instead of in every pass.
 // @ts-ignore: decorator
 @inline const I8_WIDE_PAIRS: i32 = 4;
+// Batch 1 touches the next strip only in a W of more bytes than this (see below).
+// @ts-ignore: decorator
+@inline const I8_TOUCH_MIN_BYTES: usize = 1 << 20;
 
 // @ts-ignore: decorator
 @inline function qmax(): f32 {
@@ -255,6 +258,7 @@ export function gemm_nt_i8(
   const M2 = M & ~1; // rows in pairs; an odd last row alone
   const Kw = (K + KB - 1) & ~(KB - 1); // the widened strip's K (zero-padded)
   const off = f32x4.splat(0);
+  const big = <usize>N * sw > I8_TOUCH_MIN_BYTES;
   let j = 0;
   for (; j + I8_TN <= N; j += I8_TN) {
     const w0 = w + <usize>j * sw, w1 = w0 + sw, w2 = w1 + sw, w3 = w2 + sw;
@@ -266,28 +270,39 @@ export function gemm_nt_i8(
     let left = next > 0 ? ((K + 63) >> 6) * next : 0;
     const quota = M2 > 0 ? (left + (M2 >> 1) - 1) / (M2 >> 1) : 0;
     let tr = w3 + sw, tc = 0;
-    // batch 1: one touch per 16 k of the pass, walking 4·K bytes from row j+4:
-    // the next strip when ldw = K (else part of it); from the current strip
-    // when there is no next strip or the row pairs touch
-    const t1 = M2 == 0 && next == I8_TN;
-    let tn = t1 ? tr : w0;
-    const tstep: usize = t1 ? 64 : 0;
+    // batch 1: one touch per 16 k of the pass, walking 4·K bytes from row j+4
+    // (the next strip when ldw = K, else part of it); only for a W larger than
+    // I8_TOUCH_MIN_BYTES: a smaller one is likely in L2, where they only cost
+    const t1 = M2 == 0 && next == I8_TN && big;
+    let tn = tr;
     if (M2 < M) {
       const i = M - 1;
       // the odd last row (and batch 1): 1×4
       const x = scratch + <usize>i * rb;
       let p0 = w0, p1 = w1, p2 = w2, p3 = w3, px = x;
       let c0 = v128.splat<i32>(0), c1 = c0, c2 = c0, c3 = c0;
-      for (let k = 0; k < Kf; k += KB) {
-        load<i32>(tn);
-        tn += tstep;
-        const xl = codes_lo(px, 0), xh = codes_hi(px, 0);
-        c0 = dot16(v128.load(p0), xl, xh, c0);
-        c1 = dot16(v128.load(p1), xl, xh, c1);
-        c2 = dot16(v128.load(p2), xl, xh, c2);
-        c3 = dot16(v128.load(p3), xl, xh, c3);
-        p0 += KB; p1 += KB; p2 += KB; p3 += KB;
-        px += ASC_FEATURE_RELAXED_SIMD ? KB : KB << 1;
+      if (t1) {
+        for (let k = 0; k < Kf; k += KB) {
+          load<i32>(tn);
+          tn += 64;
+          const xl = codes_lo(px, 0), xh = codes_hi(px, 0);
+          c0 = dot16(v128.load(p0), xl, xh, c0);
+          c1 = dot16(v128.load(p1), xl, xh, c1);
+          c2 = dot16(v128.load(p2), xl, xh, c2);
+          c3 = dot16(v128.load(p3), xl, xh, c3);
+          p0 += KB; p1 += KB; p2 += KB; p3 += KB;
+          px += ASC_FEATURE_RELAXED_SIMD ? KB : KB << 1;
+        }
+      } else {
+        for (let k = 0; k < Kf; k += KB) {
+          const xl = codes_lo(px, 0), xh = codes_hi(px, 0);
+          c0 = dot16(v128.load(p0), xl, xh, c0);
+          c1 = dot16(v128.load(p1), xl, xh, c1);
+          c2 = dot16(v128.load(p2), xl, xh, c2);
+          c3 = dot16(v128.load(p3), xl, xh, c3);
+          p0 += KB; p1 += KB; p2 += KB; p3 += KB;
+          px += ASC_FEATURE_RELAXED_SIMD ? KB : KB << 1;
+        }
       }
       let acc = hsum4i(c0, c1, c2, c3);
       if (Kf < K) acc = i32x4.add(acc, tail4i(Kf, K, w0, w1, w2, w3, x));
