@@ -54,9 +54,9 @@
 //
 // While a strip is in use, the next one is touched (an unused i32 load per
 // cache line; wasm has no prefetch): spread over the row pairs, or, for batch
-// 1, one line per 16 k of the pass by a pointer walking on from row j+4 (two
-// instructions per step; a separate touch loop cost batch 1 10-20% when W is
-// in L3). When W comes from memory (N = 8000, K = 512: 4 MB, evicted between
+// 1 and a W over I8_TOUCH_MIN_BYTES, one line per 16 k of the pass by a
+// pointer walking on from row j+4 (two instructions per step; a separate touch
+// loop cost batch 1 10-20% when W is in L3). When W comes from memory (N = 8000, K = 512: 4 MB, evicted between
 // calls) each strip's first pass otherwise waits on it: batch 1 ran at ~15
 // GFLOP/s and batch 2 at ~25, with the touches at ~45 and ~50 (SIMD128, Zen
 // 4). When W is in L3 they gain 0-12%.
