@@ -53,13 +53,14 @@
 // GFLOP/s instead of ~80 at M = 70 (N = 8000, K = 512).
 //
 // While a strip is in use, the next one is touched (an unused i32 load per
-// cache line; wasm has no prefetch): spread over the row pairs, or, for batch
-// 1 and a W over I8_TOUCH_MIN_BYTES, one line per 16 k of the pass by a
-// pointer walking on from row j+4 (two instructions per step; a separate touch
-// loop cost batch 1 10-20% when W is in L3). When W comes from memory (N = 8000, K = 512: 4 MB, evicted between
-// calls) each strip's first pass otherwise waits on it: batch 1 ran at ~15
-// GFLOP/s and batch 2 at ~25, with the touches at ~45 and ~50 (SIMD128, Zen
-// 4). When W is in L3 they gain 0-12%.
+// cache line; wasm has no prefetch) if W has more than I8_TOUCH_MIN_BYTES (a
+// smaller one is likely in L2, where touches only cost: up to 13% at M ≤ 2):
+// spread over the row pairs, or, for batch 1, one line per 16 k of the pass
+// by a pointer walking on from row j+4 (two instructions per step; a separate
+// touch loop cost batch 1 10-20% when W is in L3). When W comes from memory
+// (N = 8000, K = 512: 4 MB, evicted between calls) each strip's first pass
+// otherwise waits on it: batch 1 ran at ~15 GFLOP/s and batch 2 at ~25, with
+// the touches at ~45 and ~50 (SIMD128, Zen 4). When W is in L3 they gain 0-12%.
 
 import { at } from "./vec";
 
@@ -71,7 +72,7 @@ import { at } from "./vec";
 // (widen_strip) instead of in every pass.
 // @ts-ignore: decorator
 @inline const I8_WIDE_PAIRS: i32 = 4;
-// Batch 1 touches the next strip only in a W of more bytes than this (see below).
+// The next strip is touched only in a W of more bytes than this (see above).
 // @ts-ignore: decorator
 @inline const I8_TOUCH_MIN_BYTES: usize = 1 << 20;
 
@@ -265,14 +266,13 @@ export function gemm_nt_i8(
     // Σ_k W[j..j+4, k]·64, the offset of the relaxed build's codes
     const corr = ASC_FEATURE_RELAXED_SIMD ? i32x4.shl(v128.load(wsum + (<usize>j << 2)), 6) : v128.splat<i32>(0);
     const scale = v128.load(at(ws, j));
-    // touches of the next strip W[j+4..j+8, :K], spread over the row pairs (M ≥ 2)
+    // touches of the next strip W[j+4..j+8, :K] (big W only), spread over the row pairs (M ≥ 2)
     const next = min(I8_TN, N - j - I8_TN);
-    let left = next > 0 ? ((K + 63) >> 6) * next : 0;
+    let left = next > 0 && big ? ((K + 63) >> 6) * next : 0;
     const quota = M2 > 0 ? (left + (M2 >> 1) - 1) / (M2 >> 1) : 0;
     let tr = w3 + sw, tc = 0;
     // batch 1: one touch per 16 k of the pass, walking 4·K bytes from row j+4
-    // (the next strip when ldw = K, else part of it); only for a W larger than
-    // I8_TOUCH_MIN_BYTES: a smaller one is likely in L2, where they only cost
+    // (the next strip when ldw = K, else part of it)
     const t1 = M2 == 0 && next == I8_TN && big;
     let tn = tr;
     if (M2 < M) {
