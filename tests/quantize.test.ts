@@ -21,6 +21,8 @@ import { initialize } from "../src/train/init.js";
 
 const SIZES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 5], [3, 5, 7], [2, 4, 16], [5, 9, 13], [1, 6, 17], [7, 3, 2], [17, 33, 19], [4, 65, 63], [1, 131, 257], [3, 12, 48],
+  // row pairs from 8 rows on (the SIMD128 build's widened strips): K = 1, K % 16 = 8, 9, 0, 15
+  [8, 13, 1], [10, 8, 40], [9, 17, 25], [12, 9, 64], [8, 5, 31],
 ];
 
 function randI8(n: number, rng: () => number): Int8Array {
