@@ -1,6 +1,7 @@
 // The kernel module: every export takes byte offsets into the host's memory
 // ("env" "memory") and sizes; nothing allocates. See docs/kernels.md.
 export { gemm_nt, gemm_nn, gemm_tn } from "./gemm";
+export { gemm_pn, pack_panels, panels_size } from "./panels";
 export { lstm_cell_forward, lstm_cell_backward } from "./lstm";
 export {
   attention_dot_forward, attention_additive_forward, attention_dot_backward, attention_additive_backward,

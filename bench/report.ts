@@ -158,7 +158,7 @@ interface MemoryRow { variant: string; sentences: number; fileBytes: number; bas
 interface TranslateResults {
   generated: string;
   machine: Results["machine"];
-  settings: { quick: boolean; sentences: number; words: number; sentenceSource: string; relaxedNote: string; threads: number; model: { config: Record<string, unknown>; trained: boolean; fileBytes: number; int8FileBytes?: number; params: number }; search: string; libraries: Record<string, string> };
+  settings: { quick: boolean; sentences: number; words: number; sentenceSource: string; relaxedNote: string; threads: number; oursF32?: string; model: { config: Record<string, unknown>; trained: boolean; fileBytes: number; int8FileBytes?: number; params: number }; search: string; libraries: Record<string, string> };
   modes: { id: string; title: string; beam: number; batch: number; rows: TranslateRow[] }[];
   targets: { mode: string; vs: string; min: number; build: string; ratio: number; met: boolean }[];
   memory: MemoryRow[];
@@ -194,7 +194,8 @@ function translateSection(t: TranslateResults): void {
   p("One-sentence-at-a-time modes translate every 4th sentence, and slow baselines every n-th of those (column *sentences*); rates are per sentence, so the columns compare.");
   p("*× simd* and *× relaxed*: our build's sentences/s (f32 weights) over the row's; *× int8*: ours with the model quantised by `s2s quantize`" +
     (t.settings.model.int8FileBytes ? ` (${(t.settings.model.int8FileBytes / MiB).toFixed(1)} MiB)` : "") +
-    ", relaxed build where available. int8 outputs are not expected to equal the f32 ids (their *ids = ours* shows how many do). All single-threaded.");
+    ", relaxed build where available. int8 outputs are not expected to equal the f32 ids (their *ids = ours* shows how many do). All single-threaded." +
+    (t.settings.oursF32 ? ` Ours: ${t.settings.oursF32}.` : ""));
   p();
   machineRows(t.machine, t.generated, [
     ["Libraries", Object.entries(t.settings.libraries).map(([k, v]) => `${k} ${v}`).join(", ")],

@@ -53,6 +53,7 @@ async function child(path: string, variant: Variant, n: number): Promise<void> {
   const set = benchSentences(n, 8000);
   const baseRss = maxRss();
   const model = loadModelFromFile(engine, path);
+  model.packForDecoding(); // as `s2s translate` loads it
   const loadedRss = maxRss();
   searchIds(model, set.ids, { beam: 5, batchSentences: 32, attention: false });
   searchIds(model, set.ids, { beam: 1, batchSentences: 1, attention: false });

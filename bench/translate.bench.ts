@@ -201,7 +201,9 @@ async function main(): Promise<void> {
   console.log(`model: ${file.trained ? file.path : "reference shape, random weights (uniform ±0.1, seed 1)"}, ${(fileBytes / 2 ** 20).toFixed(1)} MiB`);
   console.log(`sentences: ${set.source}; ${set.words} words`);
 
+  // f32: packed for few-row products, as `s2s translate` loads it (Model.packForDecoding)
   const models = engines.map((e) => Model.fromBytes(e, bytes, file.path));
+  for (const m of models) m.packForDecoding();
   const params = models[0].paramCount;
   const runtimes: Runtime[] = models.map((m) => oursRuntime(m, m.engine.variant));
   // the same model quantised to int8 (s2s quantize), in each build
@@ -257,6 +259,7 @@ async function main(): Promise<void> {
     machine: machineInfo(loadStart),
     settings: {
       quick: QUICK, sentences: set.ids.length, words: set.words, sentenceSource: set.source, relaxedNote, threads: 1,
+      oursF32: "f32 models packed for decoding (Model.packForDecoding, as `s2s translate` loads them): products of ≤ 8 rows read column panels",
       model: { config: REFERENCE_CONFIG, trained: file.trained, fileBytes, int8FileBytes: int8Bytes.length, params },
       search: `src/decode/search.ts for every runtime: batched beam search, 2K candidates, GNMT length penalty α = 0.6, ${file.trained ? "maximum output length 2·S + 10" : "output length capped at the source length S (random weights never choose EOS: without the cap every output would run to 2·S + 10 tokens)"}; attention rows not kept`,
       libraries: {

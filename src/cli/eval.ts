@@ -56,7 +56,7 @@ export async function runEval(v: Values): Promise<void> {
   const files = v.src !== undefined || v.ref !== undefined;
   if (files && (v.src === undefined || v.ref === undefined)) throw new S2SError("eval: --src and --ref go together");
   if (files && v["data-dir"] !== undefined) throw new S2SError("eval: give --data-dir or --src/--ref, not both");
-  const model = await loadModelFile(v.model as string, v);
+  const model = await loadModelFile(v.model as string, v, true);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("eval: --replace-unk needs a model with attention");
   const spec = tr.pipeline.spec;

@@ -56,7 +56,7 @@ export async function runTranslate(v: Values): Promise<void> {
   const beam = v.beam as number;
   const nbest = v.nbest as number | undefined;
   if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
-  const model = await loadModelFile(v.model as string, v);
+  const model = await loadModelFile(v.model as string, v, true);
   for await (const { lines, first } of lineChunks(process.stdin, 256)) {
     const srcs = lines.map((line, i) => parseJsonLine(line, first + i).src as number[]);
     let results;
@@ -82,7 +82,7 @@ async function translateText(v: Values): Promise<void> {
   const nbest = v.nbest as number | undefined;
   if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
   if (v.attention !== undefined && v["no-attention"]) throw new S2SError("translate: --attention FILE and --no-attention contradict each other");
-  const model = await loadModelFile(v.model as string, v);
+  const model = await loadModelFile(v.model as string, v, true);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("translate: --replace-unk needs a model with attention (this one has attention none)");
   const attnOut = v.attention !== undefined ? await openOutput(v.attention as string, "attention file") : null;

@@ -6,6 +6,12 @@ type Ptr = number;
 export interface Kernels {
   /** C[M,N] = β·C + A[M,K]·B[N,K]ᵀ + bias[N] (bias 0 = none, β ∈ {0,1}) */
   gemm_nt(M: number, N: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, bias: Ptr, beta: number): void;
+  /** Floats of the column panels of an [N, K] matrix (ceil(N/8)·K·8). */
+  panels_size(N: number, K: number): number;
+  /** Packs W[N,K] (row stride ldw) into column panels P[N/8][K][8] at p (zero-padded). */
+  pack_panels(N: number, K: number, w: Ptr, ldw: number, p: Ptr): void;
+  /** gemm_nt with B given as pack_panels' P: C[M,N] = β·C + A[M,K]·Wᵀ + bias[N] (few rows: batch-1 decoding) */
+  gemm_pn(M: number, N: number, K: number, a: Ptr, lda: number, p: Ptr, c: Ptr, ldc: number, bias: Ptr, beta: number): void;
   /** C[M,N] = β·C + A[M,K]·B[K,N] + bias[N] */
   gemm_nn(M: number, N: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, bias: Ptr, beta: number): void;
   /** C[M,N] = β·C + A[K,M]ᵀ·B[K,N] + bias[N] */
@@ -103,7 +109,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "lstm_cell_backward", "attention_dot_backward", "attention_additive_backward", "log_softmax_xent_backward",
   "embedding_backward", "tanh_backward", "sum_rows", "dropout_forward", "mul_forward",
   "sgd_update", "adam_update", "sum_squares", "scale_forward", "nonfinite_count",
-  "gemm_nt_i8", "gemm_i8_scratch", "gather_rows_i8", "i8_row_sums",
+  "gemm_nt_i8", "gemm_i8_scratch", "gather_rows_i8", "i8_row_sums", "panels_size", "pack_panels", "gemm_pn",
 ];
 
 export type Variant = "simd" | "relaxed";

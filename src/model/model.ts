@@ -37,6 +37,8 @@ export class Model {
   private readonly merged = new Map<string, number>();
   /** int8 models: i32 row sums Σ_k W[j, c0:c0+K] of the column ranges gemm_nt_i8 reads ("name@c0+K"). */
   private readonly rowSumPtrs = new Map<string, number>();
+  /** Column-panel copies (assembly/panels.ts) of f32 matrix column ranges ("name@c0+K"), made by packForDecoding(). */
+  private readonly panelPtrs = new Map<string, number>();
 
   private constructor(
     readonly engine: Engine,
@@ -70,19 +72,61 @@ export class Model {
       if (s.name.includes(".bias_ih_")) this.merged.set(s.name.replace(".bias_ih_", ".bias_"), arena.allocF32(s.size));
     }
     if (quantized) {
-      // the column ranges the encoder and decoder multiply by (see linear.ts)
-      const d = this.dims;
-      for (const s of this.specs) {
-        if (s.dtype === "I8" && !s.name.endsWith("_embed.weight")) this.rowSumPtrs.set(`${s.name}@0+${s.shape[1]}`, arena.alloc(s.shape[0] * 4));
+      for (const [name, c0, K] of this.columnRanges((s) => s.dtype === "I8" && !s.name.endsWith("_embed.weight"))) {
+        this.rowSumPtrs.set(`${name}@${c0}+${K}`, arena.alloc(this.slot(name).shape[0] * 4));
       }
-      const split = (name: string, at: number) => {
-        const s = this.slot(name);
-        this.rowSumPtrs.set(`${name}@0+${at}`, arena.alloc(s.shape[0] * 4));
-        this.rowSumPtrs.set(`${name}@${at}+${s.shape[1] - at}`, arena.alloc(s.shape[0] * 4));
-      };
-      if (d.in0 > d.E) split("decoder.weight_ih_l0", d.E);
-      split("attn_out.weight", d.Hm);
     }
+  }
+
+  /**
+   * The column ranges [name, c0, K] that linear() multiplies the matrices
+   * chosen by `pick` by: whole matrices, except the decoder's first-layer
+   * W_ih ([emb; ctx or h̃] as two products) and attn_out's W_c ([ctx; h]).
+   */
+  private columnRanges(pick: (s: ParamSlot) => boolean): [string, number, number][] {
+    const d = this.dims;
+    const split = new Map<string, number>([["attn_out.weight", d.Hm]]);
+    if (d.in0 > d.E) split.set("decoder.weight_ih_l0", d.E);
+    const out: [string, number, number][] = [];
+    for (const s of this.specs) {
+      if (s.shape.length !== 2 || !pick(s)) continue;
+      const at = split.get(s.name);
+      if (at === undefined) out.push([s.name, 0, s.shape[1]]);
+      else out.push([s.name, 0, at], [s.name, at, s.shape[1] - at]);
+    }
+    return out;
+  }
+
+  /**
+   * Speeds up decoding one sentence at a time (greedy or a small beam):
+   * copies the matrices a decoder step multiplies by, and the encoder's
+   * W_hh, into column panels (assembly/panels.ts), which linear() then reads
+   * for products of up to PANEL_MAX_ROWS rows. Weights that do not fit in
+   * the CPU cache stream ~2.5× faster that way (docs/kernels.md). Costs
+   * memory: the size of those matrices again (31 MiB for the reference
+   * model of docs/benchmarks.md). Allocates long-lived memory, so call it
+   * right after loading, outside any arena mark. int8 matrices are skipped
+   * (their kernel reads int8 rows). Idempotent; returns the bytes added.
+   */
+  packForDecoding(): number {
+    if (this.panelPtrs.size > 0) return 0;
+    const k = this.engine.kernels;
+    const decoderSide = (s: ParamSlot) =>
+      s.dtype === "F32" && !s.name.endsWith("_embed.weight") &&
+      (/^(decoder\.|attn\.query\.|attn_out\.|generator\.)/.test(s.name) || /^encoder\.weight_hh_/.test(s.name));
+    let bytes = 0;
+    for (const [name, c0, K] of this.columnRanges(decoderSide)) {
+      const n = k.panels_size(this.slot(name).shape[0], K) * 4;
+      this.panelPtrs.set(`${name}@${c0}+${K}`, this.engine.arena.alloc(n));
+      bytes += n;
+    }
+    this.refresh();
+    return bytes;
+  }
+
+  /** The column panels of W[:, c0:c0+K] if packForDecoding() made them, else 0. */
+  panels(name: string, c0: number, K: number): number {
+    return this.panelPtrs.get(`${name}@${c0}+${K}`) ?? 0;
   }
 
   /** A model with all parameters zero (callers initialise them). */
@@ -159,7 +203,7 @@ export class Model {
     return m;
   }
 
-  /** Recomputes derived tensors after the parameters changed (merged LSTM biases). */
+  /** Recomputes derived tensors after the parameters changed (merged LSTM biases, int8 row sums, column panels). */
   refresh(): void {
     const k = this.engine.kernels;
     for (const [mergedName, ptr] of this.merged) {
@@ -172,6 +216,12 @@ export class Model {
       const [c0, cols] = range.split("+").map(Number);
       const s = this.slot(name);
       k.i8_row_sums(s.shape[0], cols, s.ptr + c0, s.shape[1], ptr);
+    }
+    for (const [key, ptr] of this.panelPtrs) {
+      const [name, range] = key.split("@");
+      const [c0, cols] = range.split("+").map(Number);
+      const s = this.slot(name);
+      k.pack_panels(s.shape[0], cols, s.ptr + c0 * 4, s.shape[1], ptr);
     }
   }
 
