@@ -324,6 +324,36 @@ function bucketDiffs(a: EvalFile, b: EvalFile, beam: number): { row: LengthRow; 
   return out;
 }
 
+/** Whose outputs are too short (brevity penalty < 0.9) in the longest bucket, A = the attention model, B = RNNenc. */
+export function brevitySentence(A: string, B: string, bpA: number, bpB: number, bucket: string): string {
+  const bp = `brevity penalty ${bpA.toFixed(2)} (${A}) and ${bpB.toFixed(2)} (${B}) at ${bucket} words`;
+  if (bpA < 0.9 && bpB < 0.9) {
+    return ` There the outputs are too short for both (${bp}): both models stop early on inputs longer than their training data, with or without attention, and that costs BLEU in these buckets as well as any bottleneck.`;
+  }
+  if (bpB < 0.9) {
+    return ` There only ${B}'s outputs are too short (${bp}): without attention the decoder stops early on inputs longer than its training data, so part of its loss there is missing words, not only wrong ones.`;
+  }
+  if (bpA < 0.9) {
+    return ` There only ${A}'s outputs are too short (${bp}): the attention model stops early on inputs longer than its training data.`;
+  }
+  return ` Output lengths stay close to the references' there (${bp}).`;
+}
+
+/**
+ * How the gap between A (attention) and B (RNNenc) changes from the shortest
+ * to the longest bucket, in BLEU points (dFirst, dLast) and relative to each
+ * model's own shortest-bucket score (dropA, dropB: % lost).
+ */
+export function gapSentence(A: string, B: string, dFirst: number, dLast: number, dropB: number, dropA: number): string {
+  if (dLast > dFirst + 0.5) return "the gap widens with length, as the fixed-length context predicts.";
+  if (dLast >= dFirst - 0.5) return "the gap does not grow with length.";
+  if (dropB > dropA + 5) {
+    return `in BLEU points the gap narrows again on the longest inputs (${signed(dFirst)} → ${signed(dLast)}: both scores fall towards zero), ` +
+      `but relative to its own score on short sentences ${B} loses more (${dropB.toFixed(0)}% vs ${dropA.toFixed(0)}%): without attention quality falls faster with length, as the fixed-length context predicts.`;
+  }
+  return `the gap narrows with length (${signed(dFirst)} → ${signed(dLast)}), in BLEU points and relative to each model's short-sentence score: contrary to the fixed-context argument.`;
+}
+
 /** The generated paragraph: the attention model against RNNenc by length, with the numbers. */
 export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: EvalFile }[], beam: number): string {
   const base = evald.find((x) => x.name === "rnnenc");
@@ -348,15 +378,13 @@ export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: Ev
       const lastB = beyond[beyond.length - 1];
       const bpA = lastB.row.bp, bpB = base.eval.byLength[String(beam)]?.rows.find((r) => r.label === lastB.row.label)?.bp ?? null;
       s.push(`The training sources have at most ${ls.max} words (99% at most ${ls.p99}), so the buckets from ${beyond[0].row.label} words on hold joined pairs longer than almost every input either model was trained on.` +
-        (bpA !== null && bpB !== null && (bpA < 0.9 || bpB < 0.9)
-          ? ` There the outputs are too short for both: brevity penalty ${bpA.toFixed(2)} (${A}) and ${bpB.toFixed(2)} (${B}) at ${lastB.row.label} words — both models stop early on inputs longer than their training data, with or without attention, and that costs BLEU in these buckets as well as any bottleneck.`
-          : ""));
+        (bpA === null || bpB === null ? "" : brevitySentence(A, B, bpA, bpB, lastB.row.label)));
     }
     const first = diffs[0], lastD = diffs[diffs.length - 1];
     if (diffs.length >= 2) {
       const drop = (hi: number, lo: number) => (hi > 0 ? (100 * (hi - lo)) / hi : 0);
       s.push(`From the shortest bucket (${first.row.label}) to the longest (${lastD.row.label}) ${B} goes from ${first.b.toFixed(1)} to ${lastD.b.toFixed(1)} BLEU (${drop(first.b, lastD.b).toFixed(0)}% lower) and ${A} from ${first.a.toFixed(1)} to ${lastD.a.toFixed(1)} (${drop(first.a, lastD.a).toFixed(0)}% lower): ` +
-        (lastD.d > first.d + 0.5 ? "the gap widens with length, as the fixed-length context predicts." : lastD.d < first.d - 0.5 ? "the gap narrows with length, contrary to the fixed-context argument." : "the gap does not grow with length."));
+        gapSentence(A, B, first.d, lastD.d, drop(first.b, lastD.b), drop(first.a, lastD.a)));
     }
   }
   const rev = evald.find((x) => x.name === "rnnenc-rev");
