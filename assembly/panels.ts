@@ -4,7 +4,7 @@
 // (30 MB per token for the reference model, more than L3 holds), and the
 // row-major gemm_nt reads six rows of W at once: six interleaved streams,
 // which the hardware prefetchers follow at ~12 GB/s. Packed panels are one
-// sequential stream, read at ~30 GB/s (bench/gemv-layout.bench.ts).
+// sequential stream, read 2–5× faster (bench/panels.bench.ts, docs/benchmarks.md).
 //
 //   pack_panels   P[N/8][K][8] ← W[N, K]ᵀ in blocks of 8 rows (zero-padded)
 //   gemm_pn       C[M,N] = β·C + A[M,K] · W[N,K]ᵀ + bias[N]   (W given as P)

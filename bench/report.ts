@@ -373,6 +373,37 @@ function threadsSection(r: ThreadsResults): void {
   p();
 }
 
+interface PanelsResults {
+  generated: string;
+  machine: Results["machine"];
+  settings: { rounds: number; timeMs: number; panelMaxRows: number; weightBytes: number; products: string[]; method: string };
+  rows: { variant: string; M: number; ntMs: number; pnMs: number; ratio: number; ntGBs: number; pnGBs: number; maxAbsDiff: number }[];
+  durationS: number;
+}
+
+function panelsSection(r: PanelsResults): void {
+  p("## Few-row products (one sentence at a time)");
+  p();
+  p("<!-- from bench/results/panels.json; re-run: npm run bench:panels -->");
+  p();
+  p(`Decoding one sentence multiplies 1 row (greedy) or k rows (beam k) by every decoder matrix per output token: ` +
+    `${(r.settings.weightBytes / MiB).toFixed(1)} MiB of weights per step for the reference model, more than stays in the L3 cache, so the speed is the speed of reading W. ` +
+    "`gemm_nt` reads W as stored (row-major, several rows at once); `gemm_pn` reads the copy `Model.packForDecoding` makes, packed in column panels [N/8][K][8] (one sequential stream). " +
+    `Products of at most ${r.settings.panelMaxRows} rows use the panels when a model is packed (src/model/linear.ts; \`s2s translate\` and \`s2s eval\` pack). ` +
+    `One task: one decoder step's products (${r.settings.products.join(", ")}). ${r.settings.method}. GB/s: bytes of W read per second.`);
+  p();
+  machineRows(r.machine, r.generated, [["Total bench time", `${r.durationS.toFixed(0)} s`]]);
+  p("| build | rows M | gemm_nt ms | GB/s | gemm_pn ms | GB/s | gemm_nt ÷ gemm_pn | max abs diff |");
+  p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const x of r.rows) {
+    const used = x.M <= r.settings.panelMaxRows;
+    p(`| ${x.variant} | ${x.M} | ${ms(x.ntMs)} | ${x.ntGBs.toFixed(1)} | ${ms(x.pnMs)} | ${x.pnGBs.toFixed(1)} | ${used ? "**" : ""}${x.ratio.toFixed(2)}×${used ? "**" : ""} | ${x.maxAbsDiff.toExponential(1)} |`);
+  }
+  p();
+  p(`Bold: the row counts that use the panels.`);
+  p();
+}
+
 // ---- the page ----------------------------------------------------------------------------------
 
 p("# Benchmarks");
@@ -384,7 +415,7 @@ p("project's development machine; each section names its script, the machine, th
 p("Node version and the load during the run (the machine is shared: read the load");
 p("average before comparing absolute numbers; ratios within one table were");
 p("measured in the same run). Sections: [end-to-end translation](#end-to-end-translation),");
-p("[training throughput](#training-throughput), [worker threads](#worker-threads), [int8 weights](#int8-weights), [kernels](#kernels).");
+p("[training throughput](#training-throughput), [worker threads](#worker-threads), [int8 weights](#int8-weights), [few-row products](#few-row-products-one-sentence-at-a-time), [kernels](#kernels).");
 p();
 const missing: string[] = [];
 const tr = readResults<TranslateResults>("translate.json");
@@ -399,6 +430,9 @@ else missing.push("threads.json (npm run bench:threads)");
 const i8 = readResults<Int8Results>("int8.json");
 if (i8) int8Section(i8);
 else missing.push("int8.json (npm run bench:int8)");
+const pn = readResults<PanelsResults>("panels.json");
+if (pn) panelsSection(pn);
+else missing.push("panels.json (npm run bench:panels)");
 const kr = readResults<Results>("kernels.json");
 if (kr) kernelSection(kr);
 else missing.push("kernels.json (npm run bench)");
