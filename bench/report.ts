@@ -225,7 +225,7 @@ function translateSection(t: TranslateResults): void {
   if (t.memory.length) {
     p("### Peak memory");
     p();
-    p("A fresh process loads the engine, then the model file, then translates the sentences with beam 5 in batches and greedily one at a time. " +
+    p(`A fresh process loads the engine, then the model file${t.settings.oursF32 ? " (packed for decoding, as `s2s translate` loads it: the column panels add the decoder matrices' size again)" : ""}, then translates the sentences with beam 5 in batches and greedily one at a time. ` +
       "*Peak* is the process's peak resident set size (VmHWM) minus its value before the model was read; the target is the model file + 64 MiB.");
     p();
     p("| build | model file MiB | peak above engine MiB | file + | wasm memory MiB | target met |");

@@ -5,10 +5,10 @@ import type { Model } from "./model.js";
 
 /**
  * Products of at most this many rows read a matrix's column panels when the
- * model has them (Model.packForDecoding). Measured on the reference model's
- * decoder matrices (2–16 MiB): gemm_pn is 1.1–4.9× faster than gemm_nt up to
- * 8 rows and 0.8–1.1× from 12 rows on, where gemm_nt's 2×4 tiles reuse each
- * weight row enough.
+ * model has them (Model.packForDecoding). bench/panels.bench.ts, one decoder
+ * step of the reference model: gemm_pn 2.7–3.3× faster than gemm_nt at 1 row,
+ * 1.3–1.6× at 4–8 rows, 1.0–1.2× at 12–16, even at 32 (gemm_nt's 2×4 tiles
+ * then reuse each weight row enough).
  */
 export const PANEL_MAX_ROWS = 8;
 
