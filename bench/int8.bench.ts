@@ -126,6 +126,7 @@ async function speed(): Promise<Record<string, unknown>> {
   return {
     config: REFERENCE_CONFIG, sentences: sources.length, sentenceSource: set.source, init: "uniform ±0.1, seed 1",
     search: "greedy, one sentence per call, output length capped at the source length S", meanOutputLength: outLen,
+    f32Weights: "packed for decoding (Model.packForDecoding, as `s2s translate` loads them), the fastest f32 path",
     fileBytes: { f32: f32Bytes, int8: int8Bytes, ratio: r2(f32Bytes / int8Bytes) },
     builds, targets: { speedRatio: 1.8, sizeRatio: 3.5 },
   };

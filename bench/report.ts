@@ -282,6 +282,8 @@ interface Int8Results {
   machine?: Results["machine"];
   speed?: {
     sentences: number; sentenceSource?: string; init: string; search: string; meanOutputLength: Record<string, number>;
+    /** how the f32 model was loaded (absent in older runs) */
+    f32Weights?: string;
     fileBytes: { f32: number; int8: number; ratio: number };
     builds: Record<string, { f32SentencesPerSec: number; int8SentencesPerSec: number; ratio: number; perRound: { f32: number[]; int8: number[] } }>;
     targets: { speedRatio: number; sizeRatio: number };
@@ -307,7 +309,7 @@ function int8Section(r: Int8Results): void {
   if (sp) {
     p(`### Speed: greedy, one sentence at a time (reference model, ${sp.init})`);
     p();
-    p(`${sp.sentences} sentences${sp.sentenceSource ? ` (${sp.sentenceSource})` : ""}; ${sp.search}; mean output length f32 ${sp.meanOutputLength.f32}, int8 ${sp.meanOutputLength.int8} tokens.`);
+    p(`${sp.sentences} sentences${sp.sentenceSource ? ` (${sp.sentenceSource})` : ""}; ${sp.search}; mean output length f32 ${sp.meanOutputLength.f32}, int8 ${sp.meanOutputLength.int8} tokens.${sp.f32Weights ? ` f32 weights: ${sp.f32Weights}.` : ""}`);
     p();
     p("| build | f32 sentences/s | int8 sentences/s | int8 speed-up | target | per round (f32 / int8) |");
     p("| --- | ---: | ---: | ---: | ---: | --- |");
