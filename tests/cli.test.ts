@@ -36,28 +36,31 @@ test("s2s score --ids gives attention null for attention none", async () => {
   assert.equal(l.logprobs.length, none.pairs[2].tgt.length);
 });
 
-test("s2s translate --ids: greedy (--beam 1), beam and --nbest match PyTorch", async () => {
-  const input = fx.pairs.map((p: { src: number[] }) => JSON.stringify({ src: p.src })).join("\n") + "\n";
-  const g = fx.greedy;
-  const r1 = await runCli(["translate", "--model", MODEL, "--ids", "--beam", "1", "--alpha", String(g.alpha), "--max-len-a", String(g.max_len_a), "--max-len-b", String(g.max_len_b)], input);
-  assert.equal(r1.code, 0, r1.stderr);
-  r1.stdout.trimEnd().split("\n").forEach((line, i) => {
-    const o = JSON.parse(line);
-    assert.deepEqual(Object.keys(o), ["ids", "score", "attention"]);
-    assert.deepEqual(o.ids, g.results[i].ids);
-    assert.ok(Math.abs(o.score - g.results[i].score) < 1e-4, `greedy ${i} score ${o.score}`);
-  });
-  const b = fx.beam;
-  const r2 = await runCli(["translate", "--model", MODEL, "--ids", "--beam", String(b.beam), "--nbest", String(b.nbest), "--alpha", String(b.alpha), "--max-len-a", String(b.max_len_a), "--max-len-b", String(b.max_len_b)], input);
-  assert.equal(r2.code, 0, r2.stderr);
-  r2.stdout.trimEnd().split("\n").forEach((line, i) => {
-    const o = JSON.parse(line);
-    assert.equal(o.hyps.length, b.results[i].hyps.length);
-    o.hyps.forEach((h: { ids: number[]; score: number }, j: number) => {
-      assert.deepEqual(h.ids, b.results[i].hyps[j].ids);
-      assert.ok(Math.abs(h.score - b.results[i].hyps[j].score) < 1e-4, `beam ${i}.${j} score ${h.score}`);
+test("s2s translate --ids: greedy (--beam 1), beam and --nbest match PyTorch (packed, one sentence per batch, --no-pack)", async () => {
+  // packed decoder weights (the default) are read for products of ≤ 8 rows: --batch-sentences 1 makes every product that small
+  for (const extra of [[], ["--batch-sentences", "1"], ["--no-pack", "--batch-sentences", "1"]]) {
+    const input = fx.pairs.map((p: { src: number[] }) => JSON.stringify({ src: p.src })).join("\n") + "\n";
+    const g = fx.greedy;
+    const r1 = await runCli(["translate", "--model", MODEL, "--ids", "--beam", "1", "--alpha", String(g.alpha), "--max-len-a", String(g.max_len_a), "--max-len-b", String(g.max_len_b), ...extra], input);
+    assert.equal(r1.code, 0, r1.stderr);
+    r1.stdout.trimEnd().split("\n").forEach((line, i) => {
+      const o = JSON.parse(line);
+      assert.deepEqual(Object.keys(o), ["ids", "score", "attention"]);
+      assert.deepEqual(o.ids, g.results[i].ids, `${extra.join(" ")} greedy ${i} ids`);
+      assert.ok(Math.abs(o.score - g.results[i].score) < 1e-4, `${extra.join(" ")} greedy ${i} score ${o.score}`);
     });
-  });
+    const b = fx.beam;
+    const r2 = await runCli(["translate", "--model", MODEL, "--ids", "--beam", String(b.beam), "--nbest", String(b.nbest), "--alpha", String(b.alpha), "--max-len-a", String(b.max_len_a), "--max-len-b", String(b.max_len_b), ...extra], input);
+    assert.equal(r2.code, 0, r2.stderr);
+    r2.stdout.trimEnd().split("\n").forEach((line, i) => {
+      const o = JSON.parse(line);
+      assert.equal(o.hyps.length, b.results[i].hyps.length);
+      o.hyps.forEach((h: { ids: number[]; score: number }, j: number) => {
+        assert.deepEqual(h.ids, b.results[i].hyps[j].ids, `${extra.join(" ")} beam ${i}.${j} ids`);
+        assert.ok(Math.abs(h.score - b.results[i].hyps[j].score) < 1e-4, `${extra.join(" ")} beam ${i}.${j} score ${h.score}`);
+      });
+    });
+  }
 });
 
 test("bad input lines: one clear stderr line naming the line, non-zero exit", async () => {

@@ -10,7 +10,7 @@ import { openOutput, TextProgress } from "../pipeline/output.js";
 import { readRefs } from "../pipeline/refs.js";
 import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
 import type { CommandSpec, Values } from "./args.js";
-import { MODEL_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
+import { MODEL_OPT, NO_PACK_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { r7 } from "./io.js";
 
 export const evalSpec: CommandSpec = {
@@ -49,6 +49,7 @@ export const evalSpec: CommandSpec = {
     { name: "quiet", type: "boolean", help: "no progress on stderr" },
     WASM_OPT,
     THREADS_OPT,
+    NO_PACK_OPT,
   ],
 };
 

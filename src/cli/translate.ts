@@ -1,7 +1,7 @@
 import { searchIds, DEFAULT_SEARCH, type Hypothesis } from "../decode/search.js";
 import { S2SError } from "../errors.js";
 import type { CommandSpec, Values } from "./args.js";
-import { MODEL_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
+import { MODEL_OPT, NO_PACK_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { lineChunks, parseJsonLine, r7, writeOut } from "./io.js";
 import { relocate } from "./score.js";
 import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
@@ -43,6 +43,7 @@ export const translateSpec: CommandSpec = {
     { name: "quiet", type: "boolean", help: "text: no progress on stderr" },
     WASM_OPT,
     THREADS_OPT,
+    NO_PACK_OPT,
   ],
 };
 
