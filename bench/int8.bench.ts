@@ -34,6 +34,7 @@ import { quantizeModel } from "../src/model/quant.js";
 import { searchIds } from "../src/decode/search.js";
 import { loadModelFromFile } from "../src/model/load-file.js";
 import { machineInfo } from "./machine.js";
+import { median } from "./stats.js";
 import { benchSentences, REFERENCE_CONFIG, referenceModelFile } from "./reference.js";
 import { TextPipeline } from "../src/pipeline/tokenizer.js";
 import { encodeSources, translateSources } from "../src/experiments/decode.js";
@@ -52,10 +53,6 @@ const DATA_B = process.env.S2S_DATA ?? "";
 /** as bench/translate.bench.ts: random weights never choose EOS; outputs stop at the source length */
 const LENGTH_LIMITS = { maxLenA: 1, maxLenB: 0 };
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 async function engines(): Promise<Engine[]> {

@@ -14,6 +14,7 @@
 
 import { Bench } from "tinybench";
 import { machineInfo, pkgVersion } from "./machine.js";
+import { quantile } from "./stats.js";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -376,11 +377,6 @@ async function gemmCases(engines: Engine[]): Promise<Case[]> {
 }
 
 // ---- measurement ---------------------------------------------------------------------------
-function quantile(sorted: ArrayLike<number>, q: number): number {
-  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 interface Row {
   impl: string;
   variant?: string;

@@ -23,6 +23,7 @@ import { Model } from "../src/model/model.js";
 import { PANEL_MAX_ROWS } from "../src/model/linear.js";
 import { initialize } from "../src/train/init.js";
 import { machineInfo, pkgVersion } from "./machine.js";
+import { median } from "./stats.js";
 import { REFERENCE_CONFIG } from "./reference.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,11 +33,6 @@ const TIME = Number(process.env.BENCH_TIME ?? 250);
 const ROWS = [1, 2, 4, 5, 8, 12, 16, 32];
 const loadStart = os.loadavg();
 const t0 = performance.now();
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface Product { name: string; c0: number; K: number; N: number }
 

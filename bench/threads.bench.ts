@@ -26,6 +26,7 @@
 
 import { Bench } from "tinybench";
 import { machineInfo } from "./machine.js";
+import { quantile } from "./stats.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -74,11 +75,6 @@ function trainBatch(): BatchIds {
     tgts.push(sentence(8000));
   }
   return { srcs, tgts };
-}
-
-function quantile(sorted: number[], q: number): number {
-  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 function stats(xs: number[]): { median: number; p25: number; p75: number; n: number } {

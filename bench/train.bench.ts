@@ -37,6 +37,7 @@
 
 import { Bench } from "tinybench";
 import { machineInfo, pkgVersion } from "./machine.js";
+import { quantile } from "./stats.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -165,11 +166,6 @@ function forwardFlops(c: ModelConfig, B: number, S: number, T: number): { total:
 }
 
 // ---- measurement ---------------------------------------------------------------------
-
-function quantile(sorted: ArrayLike<number>, q: number): number {
-  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 /** Step times (ms) of one tinybench pass. */
 async function samples(name: string, fn: () => void, b: Budget, warm: boolean): Promise<number[]> {
