@@ -44,14 +44,8 @@ for (const variant of ["simd", "relaxed"] as const) {
   const model = Model.create(engine, REFERENCE_CONFIG);
   initialize(model, { kind: "uniform", range: 0.1 }, 1);
   model.packForDecoding();
-  const d = model.dims;
-  // the products of one decoder step (src/model/decoder.ts, luong style with input feeding, additive attention)
-  products = [
-    { name: "decoder.weight_ih_l0", c0: 0, K: d.E }, { name: "decoder.weight_ih_l0", c0: d.E, K: d.Hd },
-    { name: "decoder.weight_hh_l0", c0: 0, K: d.Hd }, { name: "attn.query.weight", c0: 0, K: d.Hd },
-    { name: "attn_out.weight", c0: 0, K: d.Hm }, { name: "attn_out.weight", c0: d.Hm, K: d.Hd },
-    { name: "generator.weight", c0: 0, K: d.Hd },
-  ].map((p) => ({ ...p, N: model.slot(p.name).shape[0] }));
+  // the products of one decoder step: every packed range but the encoder's W_hh
+  products = model.packedRanges().filter((r) => !r.name.startsWith("encoder.")).map((r) => ({ ...r, N: model.slot(r.name).shape[0] }));
   weightBytes = products.reduce((s, p) => s + p.N * p.K * 4, 0);
   const ar = engine.arena, k = engine.kernels;
   const maxM = Math.max(...ROWS), maxK = Math.max(...products.map((p) => p.K)), maxN = Math.max(...products.map((p) => p.N));

@@ -26,6 +26,30 @@ export interface LstmWeights {
   ih: string; hh: string;
 }
 
+/** Derived blocks computed from column ranges W[:, c0:c0+K] of matrix parameters, by parameter name. */
+class RangeBlocks {
+  private readonly byName = new Map<string, { name: string; c0: number; K: number; ptr: number }[]>();
+  size = 0;
+
+  add(name: string, c0: number, K: number, ptr: number): void {
+    const list = this.byName.get(name) ?? [];
+    list.push({ name, c0, K, ptr });
+    this.byName.set(name, list);
+    this.size++;
+  }
+
+  /** The block of W[:, c0:c0+K], or 0 (no string building: linear() asks once per product). */
+  get(name: string, c0: number, K: number): number {
+    const list = this.byName.get(name);
+    if (list) for (const b of list) if (b.c0 === c0 && b.K === K) return b.ptr;
+    return 0;
+  }
+
+  all(): { name: string; c0: number; K: number; ptr: number }[] {
+    return [...this.byName.values()].flat();
+  }
+}
+
 export class Model {
   readonly dims: Dims;
   readonly specs: ParamSlot[];
@@ -35,10 +59,10 @@ export class Model {
   readonly paramCount: number;
   /** Derived tensors (merged biases), recomputed by refresh(). */
   private readonly merged = new Map<string, number>();
-  /** int8 models: i32 row sums Σ_k W[j, c0:c0+K] of the column ranges gemm_nt_i8 reads ("name@c0+K"). */
-  private readonly rowSumPtrs = new Map<string, number>();
-  /** Column-panel copies (assembly/panels.ts) of f32 matrix column ranges ("name@c0+K"), made by packForDecoding(). */
-  private readonly panelPtrs = new Map<string, number>();
+  /** int8 models: i32 row sums Σ_k W[j, c0:c0+K] of the column ranges gemm_nt_i8 reads. */
+  private readonly rowSumBlocks = new RangeBlocks();
+  /** Column-panel copies (assembly/panels.ts) of f32 matrix column ranges, made by packForDecoding(). */
+  private readonly panelBlocks = new RangeBlocks();
 
   private constructor(
     readonly engine: Engine,
@@ -73,7 +97,7 @@ export class Model {
     }
     if (quantized) {
       for (const [name, c0, K] of this.columnRanges((s) => s.dtype === "I8" && !s.name.endsWith("_embed.weight"))) {
-        this.rowSumPtrs.set(`${name}@${c0}+${K}`, arena.alloc(this.slot(name).shape[0] * 4));
+        this.rowSumBlocks.add(name, c0, K, arena.alloc(this.slot(name).shape[0] * 4));
       }
     }
   }
@@ -109,7 +133,7 @@ export class Model {
    * (their kernel reads int8 rows). Idempotent; returns the bytes added.
    */
   packForDecoding(): number {
-    if (this.panelPtrs.size > 0) return 0;
+    if (this.panelBlocks.size > 0) return 0;
     const k = this.engine.kernels;
     const decoderSide = (s: ParamSlot) =>
       s.dtype === "F32" && !s.name.endsWith("_embed.weight") &&
@@ -117,16 +141,21 @@ export class Model {
     let bytes = 0;
     for (const [name, c0, K] of this.columnRanges(decoderSide)) {
       const n = k.panels_size(this.slot(name).shape[0], K) * 4;
-      this.panelPtrs.set(`${name}@${c0}+${K}`, this.engine.arena.alloc(n));
+      this.panelBlocks.add(name, c0, K, this.engine.arena.alloc(n));
       bytes += n;
     }
     this.refresh();
     return bytes;
   }
 
+  /** The column ranges W[:, c0:c0+K] that packForDecoding() packed ([] before it). */
+  packedRanges(): { name: string; c0: number; K: number }[] {
+    return this.panelBlocks.all().map(({ name, c0, K }) => ({ name, c0, K }));
+  }
+
   /** The column panels of W[:, c0:c0+K] if packForDecoding() made them, else 0. */
   panels(name: string, c0: number, K: number): number {
-    return this.panelPtrs.get(`${name}@${c0}+${K}`) ?? 0;
+    return this.panelBlocks.get(name, c0, K);
   }
 
   /** A model with all parameters zero (callers initialise them). */
@@ -211,24 +240,20 @@ export class Model {
       const hh = this.slot(mergedName.replace(".bias_", ".bias_hh_"));
       k.add_forward(ih.size, ih.ptr, hh.ptr, ptr);
     }
-    for (const [key, ptr] of this.rowSumPtrs) {
-      const [name, range] = key.split("@");
-      const [c0, cols] = range.split("+").map(Number);
-      const s = this.slot(name);
-      k.i8_row_sums(s.shape[0], cols, s.ptr + c0, s.shape[1], ptr);
+    for (const b of this.rowSumBlocks.all()) {
+      const s = this.slot(b.name);
+      k.i8_row_sums(s.shape[0], b.K, s.ptr + b.c0, s.shape[1], b.ptr);
     }
-    for (const [key, ptr] of this.panelPtrs) {
-      const [name, range] = key.split("@");
-      const [c0, cols] = range.split("+").map(Number);
-      const s = this.slot(name);
-      k.pack_panels(s.shape[0], cols, s.ptr + c0 * 4, s.shape[1], ptr);
+    for (const b of this.panelBlocks.all()) {
+      const s = this.slot(b.name);
+      k.pack_panels(s.shape[0], b.K, s.ptr + b.c0 * 4, s.shape[1], b.ptr);
     }
   }
 
   /** int8 models: Σ_k W[j, c0:c0+K] per row of a quantised matrix (gemm_nt_i8's wsum). */
   rowSums(name: string, c0: number, K: number): number {
-    const p = this.rowSumPtrs.get(`${name}@${c0}+${K}`);
-    if (p === undefined) throw new Error(`internal: no row sums for ${name} columns ${c0}+${K}`);
+    const p = this.rowSumBlocks.get(name, c0, K);
+    if (p === 0) throw new Error(`internal: no row sums for ${name} columns ${c0}+${K}`);
     return p;
   }
 
