@@ -152,7 +152,8 @@ export function buildReport(s: Summary, o: ReportOptions, fig: (name: string, sv
   p(`| decoding | greedy (beam 1) and beam ${Math.max(...plan.eval.beams)}, GNMT length normalisation α = ${plan.eval.alpha}, at most 2·S + 10 tokens |`);
   const sig = done[0]?.eval?.bleuSignature;
   p(`| metrics | sacreBLEU-compatible BLEU on detokenized output against the raw references, case-insensitive (the models output lowercase)${sig ? ` \`${sig}\`` : ""}; chrF2${done[0]?.eval ? ` \`${done[0].eval.chrfSignature}\`` : ""}; perplexity = exp(mean cross-entropy per reference piece, EOS included, teacher-forced) |`);
-  if (m) p(`| machine | ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (${m.platform}/${m.arch}); ${m.kernels} WebAssembly kernels; one training at a time, on one thread. The machine was shared with other work: the load average at the start of each training is in the JSON (\`sessions\`) |`);
+  const shares = trainingShares(s);
+  if (m) p(`| machine | ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node} (${m.platform}/${m.arch}); ${m.kernels} WebAssembly kernels; every training on one thread. ${sideBySideText(shares)} The machine was shared with other work too: the load average at the start of each training is in the JSON (\`sessions\`) |`);
   p("");
 
   // models
@@ -181,6 +182,7 @@ function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, f
     return;
   }
   const evald = models.filter((x) => x.eval) as { name: string; train: TrainFile | null; eval: EvalFile }[];
+  const shares = trainingShares(s);
   const testSet = evald[0] ? testOf(evald[0].eval) : null;
   // headline
   p(`### Test set: ${testSet ? `${mdEsc(testSet.description)}, ${int(testSet.sentences)} sentences` : plan.data.testSplit}`, "");
@@ -201,7 +203,8 @@ function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, f
     const v = bleuAt(best.eval, "test", beamMax)!;
     p(`Target of issue 5 for ${pp.pair}: an attention model at ≥ ${target} BLEU (beam ${beamMax}). Best attention model: ${specOf(best.name).label}, ${v.toFixed(2)}: ${v >= target ? "**met**" : "**not met**"}.`, "");
   }
-  p(`Training time is the time in training steps on this machine (validation excluded; ${models.filter((x) => x.train).map((x) => `${specOf(x.name).label} ${formatDuration(x.train!.wallSeconds)}`).join(", ")} wall time with the per-epoch validation). "budget" marks a model stopped by the time budget.`, "");
+  p(`Training time is the time in training steps on this machine (validation excluded; ${models.filter((x) => x.train).map((x) => `${specOf(x.name).label} ${formatDuration(x.train!.wallSeconds)}`).join(", ")} wall time with the per-epoch validation). "budget" marks a model stopped by the time budget.` +
+    sharedTimesText(models.filter((x) => x.train).map((x) => ({ label: specOf(x.name).label, share: shares.get(`${pp.pair} ${specOf(x.name).label}`) ?? 0 }))), "");
   if (evald.length) {
     const cats = evald.map((x) => specOf(x.name).label);
     const series: Series[] = plan.eval.beams.map((b) => ({ name: b === 1 ? "greedy" : `beam ${b}`, values: evald.map((x) => bleuAt(x.eval, "test", b)) }));
@@ -324,6 +327,57 @@ function bucketDiffs(a: EvalFile, b: EvalFile, beam: number): { row: LengthRow; 
   return out;
 }
 
+/** A training's sessions as [start, end) in ms (a session cut off by a kill ends after its recorded seconds). */
+function spans(sessions: { started: string; seconds: number }[]): [number, number][] {
+  return sessions.map((x) => { const a = Date.parse(x.started); return [a, a + x.seconds * 1000]; });
+}
+
+/**
+ * For each training (by id), the share of its session time during which at
+ * least one other training of the list was running too. Two trainings at
+ * once share the cores' memory bandwidth and L3, so both run slower.
+ */
+export function overlapShares(trainings: { id: string; sessions: { started: string; seconds: number }[] }[]): Map<string, number> {
+  const all = trainings.map((t) => ({ id: t.id, spans: spans(t.sessions) }));
+  const out = new Map<string, number>();
+  for (const t of all) {
+    let total = 0, shared = 0;
+    for (const [a, b] of t.spans) {
+      total += b - a;
+      // the union of the others' spans, clipped to [a, b)
+      const cuts = all.filter((o) => o !== t).flatMap((o) => o.spans)
+        .map(([c, d]) => [Math.max(a, c), Math.min(b, d)] as const).filter(([c, d]) => d > c).sort((x, y) => x[0] - y[0]);
+      let end = a;
+      for (const [c, d] of cuts) {
+        const from = Math.max(c, end);
+        if (d > from) { shared += d - from; end = d; }
+      }
+    }
+    out.set(t.id, total > 0 ? shared / total : 0);
+  }
+  return out;
+}
+
+/** overlapShares of every training of a summary, keyed "pair Label". */
+function trainingShares(s: Summary): Map<string, number> {
+  return overlapShares(s.pairs.flatMap((pp) => pp.models.filter((x) => x.train).map((x) => ({ id: `${pp.pair} ${specOf(x.name).label}`, sessions: x.train!.sessions }))));
+}
+
+/** The machine row's sentence on trainings that ran side by side (shares from overlapShares). */
+export function sideBySideText(shares: Map<string, number>): string {
+  const n = shares.size, most = [...shares.values()].filter((v) => v > 0.5).length;
+  if (n === 0) return "";
+  if (most === 0) return "One `npm run experiments` trains one model at a time, and no two of these trainings overlapped for more than half of their time.";
+  return `One \`npm run experiments\` trains one model at a time, but ${most} of these ${n} trainings ran for more than half of their time alongside another one started as a separate command (one per core); the two slow each other down (shared memory bandwidth and cache), so their training times are measured under that load.`;
+}
+
+/** The training-time note's sentence naming the models trained mostly alongside another training. */
+export function sharedTimesText(models: { label: string; share: number }[]): string {
+  const shared = models.filter((x) => x.share > 0.5);
+  if (!shared.length) return "";
+  return ` Trained alongside another training for most of their time: ${shared.map((x) => `${x.label} (${Math.round(100 * x.share)}%)`).join(", ")}.`;
+}
+
 /** Whose outputs are too short (brevity penalty < 0.9) in the longest bucket, A = the attention model, B = RNNenc. */
 export function brevitySentence(A: string, B: string, bpA: number, bpB: number, bucket: string): string {
   const bp = `brevity penalty ${bpA.toFixed(2)} (${A}) and ${bpB.toFixed(2)} (${B}) at ${bucket} words`;
@@ -352,6 +406,49 @@ export function gapSentence(A: string, B: string, dFirst: number, dLast: number,
       `but relative to its own score on short sentences ${B} loses more (${dropB.toFixed(0)}% vs ${dropA.toFixed(0)}%): without attention quality falls faster with length, as the fixed-length context predicts.`;
   }
   return `the gap narrows with length (${signed(dFirst)} → ${signed(dLast)}), in BLEU points and relative to each model's short-sentence score: contrary to the fixed-context argument.`;
+}
+
+/** An attention model's lead over RNNenc by length bucket: the buckets where it is not ahead by at least 1 BLEU. */
+export interface Lead {
+  label: string;
+  bidirectional: boolean;
+  misses: { bucket: string; d: number; bp: number | null; bpBase: number | null }[];
+}
+
+/** ", ahead of RNNenc by at least 1 BLEU in every length bucket" or where it is not, with the brevity penalties. */
+export function leadText(l: Lead): string {
+  if (!l.misses.length) return ", and leads by at least 1 BLEU in every length bucket";
+  return `, but does not lead by 1 BLEU at ${l.misses.map((x) => `${x.bucket} words (${signed(x.d)}${x.bp === null ? "" : `, brevity penalty ${x.bp.toFixed(2)}${x.bpBase === null ? "" : ` vs ${x.bpBase.toFixed(2)}`}`})`).join(", ")}`;
+}
+
+/**
+ * Whether losing the lead over RNNenc on long inputs goes with the encoder:
+ * stated only when every model that loses it is unidirectional and at least
+ * one bidirectional model keeps it everywhere (or the reverse).
+ */
+export function encoderLeadSentence(leads: Lead[], base: string): string {
+  const lose = leads.filter((l) => l.misses.length), keep = leads.filter((l) => !l.misses.length);
+  if (!lose.length || !keep.length) return "";
+  const names = (v: Lead[]) => v.length === 1 ? v[0].label : `${v.slice(0, -1).map((l) => l.label).join(", ")} and ${v[v.length - 1].label}`;
+  const misses = lose.flatMap((l) => l.misses);
+  const short = misses.every((x) => x.bp !== null && x.bp < 0.9);
+  const bases = misses.map((x) => x.bpBase).filter((x): x is number => x !== null);
+  const why = short
+    ? ` In those buckets ${lose.length === 1 ? "its" : "their"} outputs are far too short (brevity penalty ${fmtRange(misses.map((x) => x.bp!))}${bases.length ? `, ${base} ${fmtRange(bases)}` : ""}): ${lose.length === 1 ? "it stops" : "they stop"} early on inputs longer than the training data.`
+    : "";
+  const one = (v: Lead[]) => v.length === 1;
+  if (lose.every((l) => !l.bidirectional) && keep.every((l) => l.bidirectional)) {
+    return `Attention does not help everywhere: the attention model${one(lose) ? "" : "s"} that lose${one(lose) ? "s" : ""} the lead over ${base} in some length buckets ${one(lose) ? "has" : "have"} a unidirectional encoder (${names(lose)}); ${one(keep) ? "the one" : "those"} with a bidirectional encoder (${names(keep)}) keep${one(keep) ? "s" : ""} it in every bucket.${why}`;
+  }
+  if (lose.every((l) => l.bidirectional) && keep.every((l) => !l.bidirectional)) {
+    return `Attention does not help everywhere: the attention model${one(lose) ? "" : "s"} that lose${one(lose) ? "s" : ""} the lead over ${base} in some length buckets ${one(lose) ? "has" : "have"} a bidirectional encoder (${names(lose)}); ${one(keep) ? "the one" : "those"} with a unidirectional encoder (${names(keep)}) keep${one(keep) ? "s" : ""} it in every bucket.${why}`;
+  }
+  return `Attention does not help everywhere: ${names(lose)} lose${one(lose) ? "s" : ""} the lead over ${base} in some length buckets, while ${names(keep)} keep${one(keep) ? "s" : ""} it in every bucket.${why}`;
+}
+
+function fmtRange(v: number[]): string {
+  const lo = Math.min(...v), hi = Math.max(...v);
+  return lo.toFixed(2) === hi.toFixed(2) ? lo.toFixed(2) : `${lo.toFixed(2)}–${hi.toFixed(2)}`;
 }
 
 /** The generated paragraph: the attention model against RNNenc by length, with the numbers. */
@@ -393,15 +490,22 @@ export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: Ev
     const dl = bucketDiffs(rev.eval, base.eval, beam);
     s.push(`Reversing the source changes ${B}'s test BLEU by ${signed(r - tb)} (${r.toFixed(2)})${dl.length ? `, on the longest bucket by ${signed(dl[dl.length - 1].d)}` : ""}.`);
   }
-  const uni = evald.find((x) => x.name === "rnnsearch-uni");
-  if (uni) {
-    const u = bleuAt(uni.eval, "test", beam)!;
-    s.push(`${specOf(uni.name).label}, which differs from ${B} only by attention (same unidirectional encoder), scores ${u.toFixed(2)} (${signed(u - tb)}).`);
-  }
-  for (const x of attModels.filter((y) => y !== head && y.name !== "rnnsearch-uni")) {
+  const baseRows = base.eval.byLength[String(beam)]?.rows ?? [];
+  const leads: Lead[] = attModels.map((x) => ({
+    label: specOf(x.name).label, bidirectional: specOf(x.name).bidirectional,
+    misses: bucketDiffs(x.eval, base.eval, beam).filter((y) => y.d < 1)
+      .map((y) => ({ bucket: y.row.label, d: y.d, bp: y.row.bp, bpBase: baseRows.find((r) => r.label === y.row.label)?.bp ?? null })),
+  }));
+  attModels.forEach((x, i) => {
+    if (x === head) return;
     const v = bleuAt(x.eval, "test", beam)!;
-    s.push(`${specOf(x.name).label}: ${v.toFixed(2)} (${signed(v - tb)} over ${B}).`);
-  }
+    const what = x.name === "rnnsearch-uni"
+      ? `${specOf(x.name).label}, which differs from ${B} only by attention (same unidirectional encoder), scores ${v.toFixed(2)} (${signed(v - tb)})`
+      : `${specOf(x.name).label} scores ${v.toFixed(2)} (${signed(v - tb)} over ${B})`;
+    s.push(`${what}${leadText(leads[i])}.`);
+  });
+  const enc = encoderLeadSentence(leads, B);
+  if (enc) s.push(enc);
   return s.join(" ");
 }
 
