@@ -77,6 +77,27 @@ test("NaN/Inf in the loss or gradients: the step is skipped, counted and warned 
   await assert.rejects(endless.run({ progress }), (e: unknown) => e instanceof S2SError && /training diverged: 50 consecutive batches/.test(e.message));
 });
 
+test("an epoch split by an interrupt and a resume records the time of both runs", async () => {
+  const eng = await loadEngine({ variant: "simd" });
+  const pairs = sources(16, 5, 6).map((src) => ({ src, tgt: [5, 6, 3] }));
+  const cfg = { ...DEFAULT_TRAIN, epochs: 1, batchSentences: 4 };
+  const first = new Trainer(Model.fromBytes(eng, modelBytes), pairs, null, cfg);
+  let polls = 0, saved: Uint8Array | null = null;
+  const quiet = { update() {}, log() {} } as unknown as import("../src/train/progress.js").Progress;
+  const r1 = await first.run({ progress: quiet, interrupted: () => ++polls > 2, saveCheckpoint: async (b) => { saved = b; } });
+  assert.ok(r1.interrupted && saved, "the first run stops after two batches with a checkpoint");
+  const state = JSON.parse(parseSafetensors(saved!).metadata.train_state) as { batch: number; epochSeconds?: number };
+  assert.equal(state.batch, 2, "two batches done");
+  assert.ok(typeof state.epochSeconds === "number" && state.epochSeconds >= 0, `the checkpoint carries the epoch's time so far: ${state.epochSeconds}`);
+  const second = new Trainer(Model.fromBytes(eng, modelBytes), pairs, null, cfg);
+  second.restore(saved!, "ckpt");
+  second.state.epochSeconds = 1000; // as if the first run had spent 1000 s in this epoch
+  const r2 = await second.run({ progress: quiet });
+  assert.equal(r2.state.history.length, 1, "one epoch record");
+  assert.ok(r2.state.history[0].seconds >= 1000, `the resumed epoch's record counts the earlier run's time: ${r2.state.history[0].seconds}`);
+  assert.equal(r2.state.epochSeconds, 0, "reset for the next epoch");
+});
+
 const CONFIG = { src_vocab_size: 14, tgt_vocab_size: 14, emb_dim: 16, enc_hidden: 24, bidirectional: true, dec_hidden: 48, attn_dim: 32, attention: "additive", decoder_style: "bahdanau" };
 
 test("SIGKILL at random moments (checkpoint every step) never corrupts the checkpoint; resuming ends with the uninterrupted weights", async () => {

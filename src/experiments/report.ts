@@ -83,9 +83,15 @@ function epochsText(t: TrainFile): string {
   return `${Number.isInteger(n) ? n : n.toFixed(2)} (${best})${state}`;
 }
 
-function meanEpochSeconds(t: TrainFile): number | null {
-  const full = t.history.filter((h) => h.seconds > 0);
-  return full.length ? full.reduce((s, h) => s + h.seconds, 0) / full.length : null;
+/**
+ * Training time per epoch: the time in steps over the epochs done (a partial
+ * epoch counted by its share of batches), so an epoch split by a resume
+ * counts whole even in files written before epoch records carried over.
+ */
+function perEpochSeconds(t: TrainFile): number | null {
+  const at = t.position ?? t.stoppedAt;
+  const n = t.history.length + (at && at.batch > 0 && t.status !== "done" ? at.batch / Math.max(1, t.stepsPerEpoch) : 0);
+  return n > 0 && t.trainSeconds > 0 ? t.trainSeconds / n : null;
 }
 
 export interface ReportOptions {
@@ -193,7 +199,7 @@ function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, f
     const e = x.eval, tr = x.train;
     const test = e ? testOf(e) : null, val = e ? testOf(e, "val") : null;
     const epochs = tr ? epochsText(tr) : "–";
-    p(`| ${spec.label} | ${f2(test?.decode["1"]?.bleu.score)} | **${f2(test?.decode[String(beamMax)]?.bleu.score)}** | ${f2(test?.decode[String(beamMax)]?.chrf)} | ${f2(test?.ppl)} | ${f2(val?.decode[String(beamMax)]?.bleu.score)} | ${epochs} | ${tr ? formatDuration(tr.trainSeconds) : "–"} | ${tr && meanEpochSeconds(tr) !== null ? formatDuration(meanEpochSeconds(tr)!) : "–"} | ${tr && tokPerSec(tr) !== null ? int(Math.round(tokPerSec(tr)!)) : "–"} |`);
+    p(`| ${spec.label} | ${f2(test?.decode["1"]?.bleu.score)} | **${f2(test?.decode[String(beamMax)]?.bleu.score)}** | ${f2(test?.decode[String(beamMax)]?.chrf)} | ${f2(test?.ppl)} | ${f2(val?.decode[String(beamMax)]?.bleu.score)} | ${epochs} | ${tr ? formatDuration(tr.trainSeconds) : "–"} | ${tr && perEpochSeconds(tr) !== null ? formatDuration(perEpochSeconds(tr)!) : "–"} | ${tr && tokPerSec(tr) !== null ? int(Math.round(tokPerSec(tr)!)) : "–"} |`);
   }
   p("");
   const att = evald.filter((x) => specOf(x.name).attention !== "none");

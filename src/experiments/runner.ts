@@ -293,7 +293,8 @@ export class Runner {
     let budgetHit = false;
     // training time = time in steps: each finished epoch's own time, plus the steps between the last checkpoint and an interrupt
     // (an epoch's own time also covers the step checkpoints inside it: what they added is taken back)
-    let lastMark = t0, seenEpochs = trainer.state.history.length, epochAccum = 0;
+    // (a resumed epoch's record includes what earlier sessions spent in it, which trainSeconds counts already)
+    let lastMark = t0, seenEpochs = trainer.state.history.length, epochAccum = tf ? trainer.state.epochSeconds ?? 0 : 0;
     const sync = async () => {
       const st = trainer.state;
       const now = Date.now();

@@ -72,6 +72,8 @@ export interface TrainState {
   /** running sums of the current epoch */
   epochLoss: number;
   epochTokens: number;
+  /** seconds already spent in the current epoch by earlier runs (a resumed epoch's record counts them too) */
+  epochSeconds?: number;
   history: EpochRecord[];
   done: boolean;
 }
@@ -152,7 +154,12 @@ export class Trainer {
     const totalSteps = c.steps ?? (Number.isFinite(this.maxEpochs()) ? perEpoch * this.maxEpochs() : null);
     let t0 = Date.now(), tokens0 = 0, tokensSeen = 0;
     const startStep = st.step;
-    let epochStart = Date.now();
+    // the current epoch's time: what earlier runs spent in it (from the checkpoint) plus this run's
+    let epochStart = Date.now() - (st.epochSeconds ?? 0) * 1000;
+    const checkpoint = () => {
+      st.epochSeconds = (Date.now() - epochStart) / 1000;
+      return this.checkpointBytes();
+    };
     let consecutiveSkips = 0;
     while (!st.done) {
       // the budget may be spent already (a resumed run that had finished)
@@ -164,7 +171,7 @@ export class Trainer {
       while (st.batch < batches.length) {
         if (c.steps !== undefined && st.step >= c.steps) break;
         if (hooks.interrupted?.()) {
-          await hooks.saveCheckpoint?.(this.checkpointBytes());
+          await hooks.saveCheckpoint?.(checkpoint());
           return { state: st, interrupted: true };
         }
         const idx = batches[st.batch];
@@ -194,7 +201,7 @@ export class Trainer {
         const stepsLeft = totalSteps === null ? null : totalSteps - st.step;
         const eta = stepsLeft === null || st.step === startStep ? null : (stepsLeft * (Date.now() - t0)) / 1000 / (st.step - startStep);
         progress.update({ epoch: st.epoch, step: st.step, totalSteps, loss: r.loss, tokensPerSec: rate, etaSec: eta });
-        if (c.checkpointEvery > 0 && st.step % c.checkpointEvery === 0) await hooks.saveCheckpoint?.(this.checkpointBytes());
+        if (c.checkpointEvery > 0 && st.step % c.checkpointEvery === 0) await hooks.saveCheckpoint?.(checkpoint());
       }
       const epochDone = st.batch >= batches.length;
       const budgetDone = c.steps !== undefined && st.step >= c.steps;
@@ -231,6 +238,7 @@ export class Trainer {
         st.epochLoss = 0;
         st.epochTokens = 0;
       }
+      st.epochSeconds = 0;
       epochStart = Date.now();
       t0 = Date.now();
       tokens0 = tokensSeen;
