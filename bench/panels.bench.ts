@@ -14,12 +14,13 @@
 // Writes bench/results/panels.json; bench/report.ts renders it in docs/benchmarks.md.
 
 import { Bench } from "tinybench";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEngine } from "../src/engine/load-node.js";
 import { Model } from "../src/model/model.js";
+import { writeFileAtomic } from "../src/io/atomic.js";
 import { PANEL_MAX_ROWS } from "../src/model/linear.js";
 import { initialize } from "../src/train/init.js";
 import { machineInfo, pkgVersion } from "./machine.js";
@@ -97,6 +98,5 @@ const json = {
   durationS: (performance.now() - t0) / 1000,
 };
 mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT + ".tmp", JSON.stringify(json, null, 2) + "\n");
-renameSync(OUT + ".tmp", OUT);
+await writeFileAtomic(OUT, new TextEncoder().encode(JSON.stringify(json, null, 2) + "\n"));
 console.log(`wrote ${OUT}`);

@@ -16,7 +16,7 @@
 // Writes the JSON; bench/report.ts renders it into docs/benchmarks.md.
 
 import { Bench } from "tinybench";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,7 @@ import { loadEngine } from "../src/engine/load-node.js";
 import type { Variant } from "../src/engine/kernels.js";
 import { Model } from "../src/model/model.js";
 import { quantizeModel } from "../src/model/quant.js";
+import { writeFileAtomic } from "../src/io/atomic.js";
 import { searchIds, searchWith, type SearchOptions } from "../src/decode/search.js";
 import type { Stepper } from "../src/decode/stepper.js";
 import { machineInfo, pkgVersion } from "./machine.js";
@@ -273,8 +274,7 @@ async function main(): Promise<void> {
     durationS: (performance.now() - t0) / 1000,
   };
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT + ".tmp", JSON.stringify(json, null, 2) + "\n");
-  renameSync(OUT + ".tmp", OUT);
+  await writeFileAtomic(OUT, new TextEncoder().encode(JSON.stringify(json, null, 2) + "\n"));
   console.log(`\nwrote ${OUT} (${json.durationS.toFixed(0)} s)`);
 }
 
