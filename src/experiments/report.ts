@@ -173,11 +173,12 @@ export function buildReport(s: Summary, o: ReportOptions, fig: (name: string, sv
   }
   p("");
 
-  for (const pp of s.pairs) pairSection(pp, s, p, fig);
+  for (const pp of s.pairs) pairSection(pp, s, shares, p, fig);
   return L.join("\n") + "\n";
 }
 
-function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, fig: (name: string, svg: string) => string): void {
+/** One language pair's section; shares: trainingShares(s). */
+function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p: (...l: string[]) => void, fig: (name: string, svg: string) => string): void {
   const plan = s.run.plan;
   const beamMax = Math.max(...plan.eval.beams);
   const title = pairTitle(pp);
@@ -188,7 +189,6 @@ function pairSection(pp: PairSummary, s: Summary, p: (...l: string[]) => void, f
     return;
   }
   const evald = models.filter((x) => x.eval) as { name: string; train: TrainFile | null; eval: EvalFile }[];
-  const shares = trainingShares(s);
   const testSet = evald[0] ? testOf(evald[0].eval) : null;
   // headline
   p(`### Test set: ${testSet ? `${mdEsc(testSet.description)}, ${int(testSet.sentences)} sentences` : plan.data.testSplit}`, "");
@@ -499,7 +499,7 @@ export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: Ev
   const baseRows = base.eval.byLength[String(beam)]?.rows ?? [];
   const leads: Lead[] = attModels.map((x) => ({
     label: specOf(x.name).label, bidirectional: specOf(x.name).bidirectional,
-    misses: bucketDiffs(x.eval, base.eval, beam).filter((y) => y.d < 1)
+    misses: (x === head ? diffs : bucketDiffs(x.eval, base.eval, beam)).filter((y) => y.d < 1)
       .map((y) => ({ bucket: y.row.label, d: y.d, bp: y.row.bp, bpBase: baseRows.find((r) => r.label === y.row.label)?.bp ?? null })),
   }));
   attModels.forEach((x, i) => {
