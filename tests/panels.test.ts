@@ -3,7 +3,7 @@
 // a packed model equal to decoding without (every model shape, both builds).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { engines } from "./helpers/engines.js";
+import { engines, forEachGemmCase } from "./helpers/engines.js";
 import { mulberry32, rand, gemmRef, maxAbsDiff } from "./helpers/reference.js";
 import { Model } from "../src/model/model.js";
 import { initialize } from "../src/train/init.js";
@@ -41,30 +41,21 @@ test("gemm_pn = gemm_nt's product (odd sizes, every row-group path, strides, bia
   const sizes: [number, number, number][] = [
     [1, 1, 1], [1, 7, 5], [2, 9, 3], [3, 8, 4], [4, 17, 13], [5, 33, 19], [6, 5, 2], [7, 24, 31], [9, 41, 64], [1, 131, 257],
   ];
-  for (const eng of await engines()) {
-    const rng = mulberry32(11);
+  await forEachGemmCase(sizes, 11, ({ eng, rng, M, N, K, beta, withBias }) => {
     const k = eng.kernels, ar = eng.arena;
-    for (const [M, N, K] of sizes) {
-      for (const beta of [0, 1]) {
-        for (const withBias of [false, true]) {
-          const mark = ar.mark();
-          const lda = K + 3, ldw = K + 1, ldc = N + 2;
-          const A = rand(M * lda, rng), W = rand(N * ldw, rng), C = rand(M * ldc, rng);
-          const bias = withBias ? rand(N, rng) : null;
-          const pa = ar.putF32(A), pw = ar.putF32(W), pc = ar.putF32(C), pbias = bias ? ar.putF32(bias) : 0;
-          const pp = ar.allocF32(k.panels_size(N, K));
-          k.pack_panels(N, K, pw, ldw, pp);
-          k.gemm_pn(M, N, K, pa, lda, pp, pc, ldc, pbias, beta);
-          const want = C.slice();
-          gemmRef("nt", M, N, K, A, lda, W, ldw, want, ldc, bias, beta);
-          // the whole C, padding columns included: those must be untouched
-          const d = maxAbsDiff(ar.f32(pc, M * ldc), want);
-          assert.ok(d < 1e-4 * Math.max(1, Math.sqrt(K)), `${eng.variant} gemm_pn ${M}x${N}x${K} beta=${beta} bias=${withBias}: max diff ${d}`);
-          ar.release(mark);
-        }
-      }
-    }
-  }
+    const lda = K + 3, ldw = K + 1, ldc = N + 2;
+    const A = rand(M * lda, rng), W = rand(N * ldw, rng), C = rand(M * ldc, rng);
+    const bias = withBias ? rand(N, rng) : null;
+    const pa = ar.putF32(A), pw = ar.putF32(W), pc = ar.putF32(C), pbias = bias ? ar.putF32(bias) : 0;
+    const pp = ar.allocF32(k.panels_size(N, K));
+    k.pack_panels(N, K, pw, ldw, pp);
+    k.gemm_pn(M, N, K, pa, lda, pp, pc, ldc, pbias, beta);
+    const want = C.slice();
+    gemmRef("nt", M, N, K, A, lda, W, ldw, want, ldc, bias, beta);
+    // the whole C, padding columns included: those must be untouched
+    const d = maxAbsDiff(ar.f32(pc, M * ldc), want);
+    assert.ok(d < 1e-4 * Math.max(1, Math.sqrt(K)), `${eng.variant} gemm_pn ${M}x${N}x${K} beta=${beta} bias=${withBias}: max diff ${d}`);
+  });
 });
 
 const base: ModelConfig = {

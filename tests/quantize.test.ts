@@ -4,7 +4,7 @@
 // training's refusal of a quantised model.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { engines } from "./helpers/engines.js";
+import { engines, forEachGemmCase } from "./helpers/engines.js";
 import { mulberry32, rand } from "./helpers/reference.js";
 import { gemmI8Ref, nearestEven } from "./helpers/quant-reference.js";
 import { readFileSync } from "node:fs";
@@ -36,44 +36,35 @@ test("nearestEven rounds halves to even (the reference's wasm f32.nearest)", () 
 });
 
 test("gemm_nt_i8 reproduces the reference's integer math exactly (odd sizes, strides, bias, accumulate, zero rows)", async () => {
-  for (const eng of await engines()) {
-    const rng = mulberry32(11);
+  await forEachGemmCase(SIZES, 11, ({ eng, rng, M, N, K, beta, withBias }) => {
     const k = eng.kernels, ar = eng.arena;
-    for (const [M, N, K] of SIZES) {
-      for (const beta of [0, 1]) {
-        for (const withBias of [false, true]) {
-          const mark = ar.mark();
-          const lda = K + 3, ldw = K + 5, ldc = N + 2;
-          const A = rand(M * lda, rng, 2);
-          if (M > 2) A.fill(0, lda, lda + K); // an all-zero row: scale 0, result = bias
-          const W = randI8(N * ldw, rng);
-          const ws = rand(N, rng, 0.05).map(Math.abs);
-          const C = rand(M * ldc, rng);
-          const bias = withBias ? rand(N, rng) : null;
-          const pa = ar.putF32(A), pc = ar.putF32(C), pws = ar.putF32(ws), pbias = bias ? ar.putF32(bias) : 0;
-          const pw = ar.alloc(W.length);
-          new Int8Array(eng.memory.buffer, pw, W.length).set(W);
-          const pwsum = ar.alloc(N * 4);
-          k.i8_row_sums(N, K, pw, ldw, pwsum);
-          const sums = ar.i32(pwsum, N);
-          for (let j = 0; j < N; j++) {
-            let s = 0;
-            for (let kk = 0; kk < K; kk++) s += W[j * ldw + kk];
-            assert.equal(sums[j], s, `${eng.variant} i8_row_sums row ${j}`);
-          }
-          const scratch = ar.alloc(k.gemm_i8_scratch(M, K));
-          k.gemm_nt_i8(M, N, K, pa, lda, pw, ldw, pws, pwsum, pc, ldc, pbias, beta, scratch);
-          const want = C.slice();
-          gemmI8Ref(eng.variant, M, N, K, A, lda, W, ldw, ws, want, ldc, bias, beta);
-          const got = ar.f32(pc, M * ldc);
-          for (let i = 0; i < got.length; i++) {
-            assert.ok(got[i] === want[i], `${eng.variant} gemm_nt_i8 ${M}x${N}x${K} beta=${beta} bias=${withBias} [${i}]: ${got[i]} vs ${want[i]}`);
-          }
-          ar.release(mark);
-        }
-      }
+    const lda = K + 3, ldw = K + 5, ldc = N + 2;
+    const A = rand(M * lda, rng, 2);
+    if (M > 2) A.fill(0, lda, lda + K); // an all-zero row: scale 0, result = bias
+    const W = randI8(N * ldw, rng);
+    const ws = rand(N, rng, 0.05).map(Math.abs);
+    const C = rand(M * ldc, rng);
+    const bias = withBias ? rand(N, rng) : null;
+    const pa = ar.putF32(A), pc = ar.putF32(C), pws = ar.putF32(ws), pbias = bias ? ar.putF32(bias) : 0;
+    const pw = ar.alloc(W.length);
+    new Int8Array(eng.memory.buffer, pw, W.length).set(W);
+    const pwsum = ar.alloc(N * 4);
+    k.i8_row_sums(N, K, pw, ldw, pwsum);
+    const sums = ar.i32(pwsum, N);
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let kk = 0; kk < K; kk++) s += W[j * ldw + kk];
+      assert.equal(sums[j], s, `${eng.variant} i8_row_sums row ${j}`);
     }
-  }
+    const scratch = ar.alloc(k.gemm_i8_scratch(M, K));
+    k.gemm_nt_i8(M, N, K, pa, lda, pw, ldw, pws, pwsum, pc, ldc, pbias, beta, scratch);
+    const want = C.slice();
+    gemmI8Ref(eng.variant, M, N, K, A, lda, W, ldw, ws, want, ldc, bias, beta);
+    const got = ar.f32(pc, M * ldc);
+    for (let i = 0; i < got.length; i++) {
+      assert.ok(got[i] === want[i], `${eng.variant} gemm_nt_i8 ${M}x${N}x${K} beta=${beta} bias=${withBias} [${i}]: ${got[i]} vs ${want[i]}`);
+    }
+  });
 });
 
 test("gemm_nt_i8 is close to the f32 product (quantisation error only)", async () => {
