@@ -369,9 +369,12 @@ function trainingShares(s: Summary): Map<string, number> {
   return overlapShares(s.pairs.flatMap((pp) => pp.models.filter((x) => x.train).map((x) => ({ id: `${pp.pair} ${specOf(x.name).label}`, sessions: x.train!.sessions }))));
 }
 
+/** A training shared the machine "for most of its time" above this share (both sentences below). */
+const MOSTLY = 0.5;
+
 /** The machine row's sentence on trainings that ran side by side (shares from overlapShares). */
 export function sideBySideText(shares: Map<string, number>): string {
-  const n = shares.size, most = [...shares.values()].filter((v) => v > 0.5).length;
+  const n = shares.size, most = [...shares.values()].filter((v) => v > MOSTLY).length;
   if (n === 0) return "";
   if (most === 0) return "One `npm run experiments` trains one model at a time, and no two of these trainings overlapped for more than half of their time.";
   return `One \`npm run experiments\` trains one model at a time, but ${most} of these ${n} trainings ran for more than half of their time alongside another one started as a separate command (one per core); the two slow each other down (shared memory bandwidth and cache), so their training times are measured under that load.`;
@@ -379,7 +382,7 @@ export function sideBySideText(shares: Map<string, number>): string {
 
 /** The training-time note's sentence naming the models trained mostly alongside another training. */
 export function sharedTimesText(models: { label: string; share: number }[]): string {
-  const shared = models.filter((x) => x.share > 0.5);
+  const shared = models.filter((x) => x.share > MOSTLY);
   if (!shared.length) return "";
   return ` Trained alongside another training for most of their time: ${shared.map((x) => `${x.label} (${Math.round(100 * x.share)}%)`).join(", ")}.`;
 }
