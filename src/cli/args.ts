@@ -16,6 +16,8 @@ export interface OptSpec {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** string options only: may be given several times; the value is then an array */
+  repeat?: boolean;
 }
 
 export interface CommandSpec {
@@ -31,7 +33,7 @@ export interface CommandSpec {
 /** Thrown for usage errors (exit code 2). */
 export class UsageError extends S2SError {}
 
-export type Values = Record<string, string | number | boolean | undefined>;
+export type Values = Record<string, string | number | boolean | string[] | undefined>;
 
 export function parseArgs(argv: string[], spec: CommandSpec): { values: Values; positionals: string[]; help: boolean } {
   const byName = new Map(spec.options.map((o) => [o.name, o]));
@@ -61,7 +63,9 @@ export function parseArgs(argv: string[], spec: CommandSpec): { values: Values; 
         if (i + 1 >= argv.length) throw new UsageError(`${where}: --${name} needs a value (${o.arg ?? o.type})`);
         raw = argv[++i];
       }
-      values[name] = convert(raw, o, where);
+      const value = convert(raw, o, where);
+      if (o.repeat) values[name] = [...((values[name] as string[] | undefined) ?? []), String(value)];
+      else values[name] = value;
       continue;
     }
     if (a.startsWith("-") && a.length > 1 && !/^-\d/.test(a)) throw new UsageError(`${where}: unknown option ${a} (see s2s ${spec.name} --help)`);

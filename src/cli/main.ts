@@ -19,6 +19,7 @@ import { dataSpec, runData } from "./data.js";
 import { demoSpec, runDemo } from "./demo.js";
 import { exportOnnxSpec, runExportOnnx } from "./export-onnx.js";
 import { quantizeSpec, runQuantize } from "./quantize.js";
+import { runServe, serveSpec } from "./serve.js";
 
 interface Command {
   spec: CommandSpec;
@@ -40,6 +41,7 @@ const COMMANDS: Command[] = [
   { spec: infoSpec, run: runInfo },
   { spec: exportOnnxSpec, run: runExportOnnx },
   { spec: quantizeSpec, run: runQuantize },
+  { spec: serveSpec, run: runServe },
   { spec: demoSpec, run: runDemo },
 ];
 
