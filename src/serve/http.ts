@@ -10,6 +10,8 @@ export interface HttpOptions {
   maxBody: number;
   /** one line per refused or failed request */
   log(line: string): void;
+  /** the transport already answered (and logged) on this socket, e.g. 408 for a slow body */
+  answered?(socket: import("node:net").Socket): boolean;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -65,7 +67,7 @@ export function createHandler(service: TranslationService, o: HttpOptions): (req
     if (path === "/health" || path === "/models") {
       if (req.method !== "GET" && req.method !== "HEAD") return fail(req, res, 405, `${req.method} ${path}: use GET`, { allow: "GET, HEAD" });
       req.resume();
-      if (path === "/health") return sendJson(res, 200, { status: "ok", models: service.models.map((m) => m.name), pending: service.pendingSentences });
+      if (path === "/health") return sendJson(res, 200, { status: "ok", models: service.models.map((m) => m.name), pending: service.pendingSentences, rssBytes: process.memoryUsage.rss() });
       return sendJson(res, 200, { models: service.describeModels() });
     }
     if (path !== "/translate") return fail(req, res, 404, `no such path ${JSON.stringify(path)} (paths: POST /translate, GET /health, GET /models)`);
@@ -77,7 +79,7 @@ export function createHandler(service: TranslationService, o: HttpOptions): (req
       body = await readBody(req, o.maxBody);
     } catch (e) {
       if (e === null) {
-        o.log(`${req.method} ${req.url}: the client disconnected before sending the whole request`);
+        if (!o.answered?.(req.socket)) o.log(`${req.method} ${req.url}: the client disconnected before sending the whole request`);
         return;
       }
       // answer and close: the rest of the body is not read

@@ -27,7 +27,9 @@ export interface RunningServer {
 }
 
 export async function startServer(service: TranslationService, o: ServerOptions): Promise<RunningServer> {
-  const handler = createHandler(service, o);
+  // sockets with a request being handled (its handler logs a disconnect), and those answered here
+  const busy = new WeakSet<Socket>(), answered = new WeakSet<Socket>();
+  const handler = createHandler(service, { ...o, answered: (s) => answered.has(s) });
   let inFlight = 0, draining = false;
   let idle: (() => void) | null = null;
   const server = createServer({
@@ -35,18 +37,22 @@ export async function startServer(service: TranslationService, o: ServerOptions)
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(o.timeoutMs / 4))),
   }, (req, res) => {
     inFlight++;
+    busy.add(req.socket);
     if (draining) res.setHeader("connection", "close");
     res.on("close", () => {
+      busy.delete(req.socket);
       if (--inFlight === 0 && idle) idle();
     });
     handler(req, res);
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === "ECONNRESET" || !socket.writable) {
+    const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ERR_HTTP_HEADERS_TIMEOUT";
+    // a reset, or a client that left in the middle of a request (its handler logs that)
+    if (err.code === "ECONNRESET" || !socket.writable || (busy.has(socket) && !timeout)) {
       socket.destroy();
       return;
     }
-    const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    answered.add(socket);
     const status = timeout ? 408 : 400;
     const message = timeout ? `the request was not received within ${o.timeoutMs} ms (--timeout-ms)` : `bad HTTP request (${err.code ?? err.message})`;
     o.log(`${status}: ${message}`);
