@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { S2SError } from "../errors.js";
 import { loadEngine } from "../engine/load-node.js";
+import { DEFAULT_SEARCH } from "../decode/search.js";
 import { loadModelFromFile } from "../model/load-file.js";
 import { MAX_BEAM, TranslationService, type ServedModel } from "../serve/service.js";
 import { startServer } from "../serve/server.js";
@@ -36,6 +37,8 @@ export const serveSpec: CommandSpec = {
     { name: "max-texts", type: "int", min: 1, default: 64, help: "texts per request at most (413 beyond)" },
     { name: "max-tokens", type: "int", min: 1, default: 4096, help: "source BPE pieces per request at most; with attention, pieces × nbest (413 beyond)" },
     { name: "timeout-ms", type: "int", min: 100, default: 30000, help: "time a client has to send its headers and body (408 beyond)" },
+    { name: "max-len-a", type: "number", min: 0, default: DEFAULT_SEARCH.maxLenA, help: "maximum output length is ⌊a·S + b⌋, S = source pieces with EOS (as s2s translate)" },
+    { name: "max-len-b", type: "number", min: 0, default: DEFAULT_SEARCH.maxLenB, help: "see --max-len-a" },
     { name: "pack", type: "boolean", help: "pack decoder weights for few-row products (faster for one sentence at a time; scores may then differ in the last digits with the batching)" },
     WASM_OPT,
     THREADS_OPT,
@@ -59,7 +62,8 @@ export async function runServe(v: Values): Promise<void> {
   });
   const log = (line: string) => process.stderr.write(`s2s serve: ${line}\n`);
   const service = new TranslationService(models, { maxTexts: v["max-texts"] as number, maxTokens: v["max-tokens"] as number },
-    { maxBatch: v["max-batch"] as number, maxWaitMs: v["max-wait-ms"] as number });
+    { maxBatch: v["max-batch"] as number, maxWaitMs: v["max-wait-ms"] as number },
+    { maxLenA: v["max-len-a"] as number, maxLenB: v["max-len-b"] as number });
   const running = await startServer(service, {
     host: v.host as string, port: v.port as number, timeoutMs: v["timeout-ms"] as number, maxBody: v["max-body"] as number, log,
   });

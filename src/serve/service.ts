@@ -27,6 +27,12 @@ export interface ServiceLimits {
   maxTokens: number;
 }
 
+/** Search settings of the server (not per request): the maximum output length ⌊a·S + b⌋. */
+export interface ServeSearch {
+  maxLenA?: number;
+  maxLenB?: number;
+}
+
 export interface ServedModel {
   name: string;
   model: Model;
@@ -60,7 +66,7 @@ export class TranslationService {
   private readonly batcher: Batcher<Key, string, LineTranslation>;
   readonly defaultModel: string;
 
-  constructor(readonly models: readonly ServedModel[], readonly limits: ServiceLimits, batching: BatcherOptions) {
+  constructor(readonly models: readonly ServedModel[], readonly limits: ServiceLimits, batching: BatcherOptions, search: ServeSearch = {}) {
     if (models.length === 0) throw new S2SError("serve: no model");
     for (const m of models) {
       if (this.translators.has(m.name)) throw new S2SError(`serve: two models named ${JSON.stringify(m.name)} (name them: --model NAME=FILE)`);
@@ -68,7 +74,7 @@ export class TranslationService {
     }
     this.defaultModel = models[0].name;
     this.batcher = new Batcher<Key, string, LineTranslation>(batching, (key, texts) =>
-      this.translators.get(key.model)!.translate(texts, { beam: key.beam, nbest: key.nbest, attention: key.attention }));
+      this.translators.get(key.model)!.translate(texts, { ...search, beam: key.beam, nbest: key.nbest, attention: key.attention }));
   }
 
   get batchStats() {

@@ -156,6 +156,14 @@ test("batched answers equal one-at-a-time answers (and the Translator's), for ev
   agent.destroy();
 });
 
+test("the server's maximum output length applies to every request", async () => {
+  const engine = await loadEngine();
+  const service = new TranslationService([{ name: "m", model: loadModelFromFile(engine, MODEL), fileBytes: 0 }], { maxTexts: 8, maxTokens: 200 },
+    { maxBatch: 8, maxWaitMs: 0 }, { maxLenA: 0, maxLenB: 2 });
+  const r = await service.translate(service.parse({ texts: synthetic(8, 12).map((p) => p.src), beam: 2, attention: true }));
+  for (const t of r.translations as { tgt: string[] }[]) assert.ok(t.tgt.length <= 2, JSON.stringify(t.tgt));
+});
+
 test("batcher without HTTP: groups by key, at most maxBatch per run, each request its own results in order", async () => {
   const runs: [string, number[]][] = [];
   const b = new Batcher<string, number, number>({ maxBatch: 4, maxWaitMs: 10 }, (key, items) => {
