@@ -1,6 +1,7 @@
 // Renders docs/benchmarks.md from the benchmarks' JSON in bench/results/:
 // kernels.json (bench/kernels.bench.ts), translate.json
-// (bench/translate.bench.ts), train.json (bench/train.bench.ts), and the
+// (bench/translate.bench.ts), train.json (bench/train.bench.ts), serve.json
+// (bench/serve.bench.ts), and the
 // int8 and threads results when present. Every number in the page comes from
 // the JSON; a missing file leaves its section out (and says so).
 //
@@ -406,6 +407,41 @@ function panelsSection(r: PanelsResults): void {
   p();
 }
 
+interface ServeResults {
+  generated: string;
+  machine: Results["machine"];
+  settings: { quick: boolean; requests: number; beam: number; sentenceSource: string; search: string; server: string; settings: { id: string; label: string }[] };
+  runs: { setting: string; clients: number; requests: number; seconds: number; sentencesPerSec: number; p50Ms: number; p99Ms: number }[];
+  targets: { what: string; value: number; bound: string; met: boolean }[];
+  answersEqual: { same: number; compared: number };
+  durationS: number;
+}
+
+function serveSection(r: ServeResults): void {
+  p("## Serving over HTTP");
+  p();
+  p("<!-- from bench/results/serve.json; re-run: npm run bench:serve -->");
+  p();
+  p(`\`s2s serve\` (docs/serve.md) with the reference model as a text model (whitespace tokenizer over its 8,000-word vocabularies, random weights), ` +
+    `${r.settings.requests} requests of one sentence each per run (${r.settings.sentenceSource}), from 1, 8 and 32 concurrent clients that each send their next request when the last is answered. ` +
+    `${r.settings.search}. ${r.settings.server}. Sentences/s: requests answered per second of wall time; latency: from sending a request to its whole answer.`);
+  p();
+  machineRows(r.machine, r.generated, [["Total bench time", `${r.durationS.toFixed(0)} s${r.settings.quick ? " (--quick)" : ""}`]]);
+  p("| server | clients | sentences/s | p50 latency ms | p99 latency ms |");
+  p("| --- | ---: | ---: | ---: | ---: |");
+  for (const s of r.settings.settings) {
+    for (const x of r.runs.filter((y) => y.setting === s.id)) p(`| ${s.label} | ${x.clients} | ${x.sentencesPerSec.toFixed(1)} | ${x.p50Ms.toFixed(0)} | ${x.p99Ms.toFixed(0)} |`);
+  }
+  p();
+  p("| target | measured | bound | |");
+  p("| --- | ---: | ---: | --- |");
+  for (const t of r.targets) p(`| ${t.what} | ${t.value.toFixed(2)} | ${t.bound} | ${t.met ? "met" : "missed"} |`);
+  p();
+  p(`Answers equal across both servers and every client count: ${r.answersEqual.same} of ${r.answersEqual.compared}. ` +
+    "With c clients that wait for their answers, the mean latency is c ÷ throughput (Little's law): at 32 clients it stays near the single-client latency only if a batch of 32 sentences costs about what one sentence costs.");
+  p();
+}
+
 // ---- the page ----------------------------------------------------------------------------------
 
 p("# Benchmarks");
@@ -417,7 +453,7 @@ p("project's development machine; each section names its script, the machine, th
 p("Node version and the load during the run (the machine is shared: read the load");
 p("average before comparing absolute numbers; ratios within one table were");
 p("measured in the same run). Sections: [end-to-end translation](#end-to-end-translation),");
-p("[training throughput](#training-throughput), [worker threads](#worker-threads), [int8 weights](#int8-weights), [few-row products](#few-row-products-one-sentence-at-a-time), [kernels](#kernels).");
+p("[training throughput](#training-throughput), [serving over HTTP](#serving-over-http), [worker threads](#worker-threads), [int8 weights](#int8-weights), [few-row products](#few-row-products-one-sentence-at-a-time), [kernels](#kernels).");
 p();
 const missing: string[] = [];
 const tr = readResults<TranslateResults>("translate.json");
@@ -426,6 +462,9 @@ else missing.push("translate.json (npm run bench:translate)");
 const trn = readResults<TrainResults>("train.json");
 if (trn) trainSection(trn);
 else missing.push("train.json (npm run bench:train)");
+const sv = readResults<ServeResults>("serve.json");
+if (sv) serveSection(sv);
+else missing.push("serve.json (npm run bench:serve)");
 const th = readResults<ThreadsResults>("threads.json");
 if (th) threadsSection(th);
 else missing.push("threads.json (npm run bench:threads)");
