@@ -28,11 +28,12 @@ interface Entry<T, R> {
   item: T;
   index: number;
   req: Pending<R>;
+  /** when it was queued (Date.now()) */
+  at: number;
 }
 
 interface Queue<T, R> {
   entries: Entry<T, R>[];
-  since: number;
 }
 
 export interface BatcherStats {
@@ -71,10 +72,11 @@ export class Batcher<K, T, R> {
       const id = this.keyId(key);
       let slot = this.queues.get(id);
       if (!slot) {
-        slot = { key, q: { entries: [], since: Date.now() } };
+        slot = { key, q: { entries: [] } };
         this.queues.set(id, slot);
       }
-      items.forEach((item, index) => slot!.q.entries.push({ item, index, req }));
+      const at = Date.now();
+      items.forEach((item, index) => slot!.q.entries.push({ item, index, req, at }));
       this.schedule();
     });
   }
@@ -82,7 +84,8 @@ export class Batcher<K, T, R> {
   private schedule(): void {
     let due = Infinity;
     for (const { q } of this.queues.values()) {
-      due = Math.min(due, q.entries.length >= this.options.maxBatch ? 0 : q.since + this.options.maxWaitMs - Date.now());
+      if (q.entries.length === 0) continue;
+      due = Math.min(due, q.entries.length >= this.options.maxBatch ? 0 : q.entries[0].at + this.options.maxWaitMs - Date.now());
     }
     if (due === Infinity) return;
     if (due <= 0) {
@@ -108,10 +111,8 @@ export class Batcher<K, T, R> {
     const now = Date.now();
     for (const [id, slot] of [...this.queues]) {
       const q = slot.q;
-      while (q.entries.length >= this.options.maxBatch || (q.entries.length > 0 && now - q.since >= this.options.maxWaitMs)) {
-        const batch = q.entries.splice(0, this.options.maxBatch);
-        q.since = now;
-        this.runBatch(slot.key, batch);
+      while (q.entries.length >= this.options.maxBatch || (q.entries.length > 0 && now - q.entries[0].at >= this.options.maxWaitMs)) {
+        this.runBatch(slot.key, q.entries.splice(0, this.options.maxBatch));
       }
       if (q.entries.length === 0) this.queues.delete(id);
     }

@@ -41,6 +41,8 @@ export async function startServer(service: TranslationService, o: ServerOptions)
     if (draining) res.setHeader("connection", "close");
     res.on("close", () => {
       busy.delete(req.socket);
+      // draining: a keep-alive connection that just became idle is closed too
+      if (draining) setImmediate(() => server.closeIdleConnections());
       if (--inFlight === 0 && idle) idle();
     });
     handler(req, res);
