@@ -13,7 +13,8 @@ import { helpText, parseArgs, UsageError, type CommandSpec, type Values } from "
 import { S2SError } from "../errors.js";
 import { formatDuration } from "../train/progress.js";
 import { fullPlan, MODEL_NAMES, PAIRS, quickPlan, splitPair, type Plan } from "./plan.js";
-import { reportFromDir } from "./report.js";
+import { portableCommand, portablePath } from "./portable.js";
+import { reportFromDir, reportFromSummaryFile } from "./report.js";
 import { ensureLengthStatsFor, Interrupted, Runner } from "./runner.js";
 import { paths, readJson, type RunFile } from "./files.js";
 
@@ -104,9 +105,9 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
   const out = resolve((v.out as string | undefined) ?? (v.quick ? "runs/experiments-quick" : "runs/experiments"));
-  const relRoot = relative(ROOT, out);
-  const rel = relRoot === "" ? "." : relRoot.startsWith("..") ? out : relRoot;
-  const command = ["npm run experiments --", ...argv].join(" ").replace(/ --$/, "");
+  const where = { root: ROOT, dataEnv: process.env.S2S_DATA };
+  const rel = portablePath(out, where);
+  const command = portableCommand(["npm run experiments --", ...argv].join(" ").replace(/ --$/, ""), where);
   const regenerate = `Regenerate: \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --write-docs\` (with the Multi30k directory in \`--data-dir\` or \`S2S_DATA\`; trains whatever is missing, then writes this report) or \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --report-only --write-docs\` (report only).`;
   const t0 = Date.now();
   let interrupted = false;
@@ -121,7 +122,7 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     process.on("SIGINT", onSig);
     process.on("SIGTERM", onSig);
     const runner = new Runner({
-      plan, dataDir: dataDir(v), out, command, log, sink: process.stderr, quiet,
+      plan, dataDir: dataDir(v), dataName: portablePath(resolve(dataDir(v)), { ...where, isData: true }), out, command, log, sink: process.stderr, quiet,
       wasm: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined,
       interrupted: () => interrupted,
     });
@@ -144,12 +145,17 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     if (d && run) for (const pair of run.plan.pairs) await ensureLengthStatsFor(out, pair, d, run.plan.data.trainLimit, run.plan.eval.lengthEdges);
   }
   const reportDir = join(out, "report");
-  const md = await reportFromDir(out, reportDir, regenerate, rel);
-  if (!md) throw new S2SError(`experiments: ${out} holds no run (no run.json): nothing to report`);
+  const docs = resolve(ROOT, v["docs-dir"] as string);
+  let md = await reportFromDir(out, reportDir, regenerate, rel);
+  if (!md && v["report-only"]) {
+    // no run here (a fresh clone): the committed summary is the run's JSON
+    md = await reportFromSummaryFile(join(docs, "results.json"), reportDir, regenerate);
+    if (md) log(`experiments: ${rel} holds no run; reporting from ${relative(process.cwd(), join(docs, "results.json"))}`);
+  }
+  if (!md) throw new S2SError(`experiments: ${rel} holds no run (no run.json) and ${relative(process.cwd(), join(docs, "results.json"))} is not a results summary: nothing to report`);
   log(`report: ${relative(process.cwd(), md)}`);
   if (v["write-docs"]) {
-    const docs = resolve(ROOT, v["docs-dir"] as string);
-    const d = await reportFromDir(out, docs, regenerate, rel);
+    const d = (await reportFromDir(out, docs, regenerate, rel)) ?? (await reportFromSummaryFile(join(docs, "results.json"), docs, regenerate));
     log(`report: ${relative(process.cwd(), d!)} (and ${relative(process.cwd(), join(docs, "figures"))}/)`);
   }
   log(`experiments: ${exit === 130 ? "stopped" : "done"} in ${formatDuration((Date.now() - t0) / 1000)}`);

@@ -23,7 +23,7 @@ export interface ModelSpec {
 }
 
 /**
- * The models of issue 5, in training order (the headline model first).
+ * The models of the experiments, in training order (the headline model first).
  * RNNenc is Bahdanau et al.'s baseline RNNencdec: no attention, the
  * encoder summary m̄ fed to the decoder at every step (bahdanau style,
  * attention none), unidirectional encoder as in Cho et al. 2014.

@@ -5,13 +5,18 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { attentionHeatmapSvg } from "../report/heatmap.js";
 import { formatDuration } from "../train/progress.js";
 import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type LengthStats, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
 import { barChartSvg, linePlotSvg, type Series } from "./plots.js";
 import { MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
+import { distinctCommands, portableSummary } from "./portable.js";
 
-/** The targets of issue 5 (beam 5, test_2016_flickr), shown beside the results. */
+/** The repository's root (this file is src/experiments/report.ts or dist/experiments/report.js). */
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The goals of the experiments (beam 5, test_2016_flickr): the BLEU an attention model should reach, shown beside the results. */
 export const TARGETS: Record<string, number> = { "de-en": 36, "en-fr": 55 };
 
 const LANG: Record<string, string> = { de: "German", en: "English", fr: "French", cs: "Czech" };
@@ -32,7 +37,8 @@ export async function collectSummary(out: string): Promise<Summary | null> {
     }
     pairs.push({ pair, src, tgt, prepared, check, lengths, models });
   }
-  return { format: "s2s-experiments-summary", version: FORMAT_VERSION, generated: new Date().toISOString(), outDir: out, run, pairs };
+  const summary: Summary = { format: "s2s-experiments-summary", version: FORMAT_VERSION, generated: new Date().toISOString(), outDir: out, run, pairs };
+  return portableSummary(summary, { root: ROOT, dataEnv: process.env.S2S_DATA });
 }
 
 const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(2));
@@ -139,7 +145,7 @@ export function buildReport(s: Summary, o: ReportOptions, fig: (name: string, sv
   // setup
   p("## Setup", "");
   p("| | |", "| --- | --- |");
-  p(`| command | ${run.commands.map((c) => `\`${mdEsc(c.command)}\` (${c.started.slice(0, 16).replace("T", " ")})`).join("<br>")} |`);
+  p(`| command | ${distinctCommands(run.commands).map((c) => `\`${mdEsc(c.command)}\` (${c.started.map((t) => t.slice(0, 16).replace("T", " ")).join(", ")})`).join("<br>")} |`);
   const firstPrep = s.pairs.find((pp) => pp.prepared)?.prepared as { stats?: Record<string, number>; settings?: Record<string, unknown> } | undefined;
   const d = plan.data;
   p(`| data | Multi30k task 1 (Flickr30k captions): training split${d.trainLimit ? ` (first ${int(d.trainLimit)} pairs)` : ""}, \`${d.validSplit}\`${d.validLimit ? ` (first ${d.validLimit})` : ""} for model selection, \`${d.testSplit}\`${d.testLimit ? ` (first ${d.testLimit})` : ""} for the results; raw text, lowercased, Moses-normalised and tokenized by the project's tokenizer, joint BPE (${int(d.bpeMerges)} merges learned on both training sides); training pairs longer than ${d.maxLen} pieces left out |`);
@@ -207,7 +213,7 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
   if (att.length && target !== undefined && !plan.quick) {
     const best = att.reduce((a, b) => ((bleuAt(a.eval, "test", beamMax) ?? -1) >= (bleuAt(b.eval, "test", beamMax) ?? -1) ? a : b));
     const v = bleuAt(best.eval, "test", beamMax)!;
-    p(`Target of issue 5 for ${pp.pair}: an attention model at ≥ ${target} BLEU (beam ${beamMax}). Best attention model: ${specOf(best.name).label}, ${v.toFixed(2)}: ${v >= target ? "**met**" : "**not met**"}.`, "");
+    p(`Goal for ${pp.pair}: an attention model at ≥ ${target} BLEU (beam ${beamMax}). Best attention model: ${specOf(best.name).label}, ${v.toFixed(2)}: ${v >= target ? "**met**" : "**not met**"}.`, "");
   }
   p(`Training time is the time in training steps on this machine (validation excluded; ${models.filter((x) => x.train).map((x) => `${specOf(x.name).label} ${formatDuration(x.train!.wallSeconds)}`).join(", ")} wall time with the per-epoch validation). "budget" marks a model stopped by the time budget.` +
     sharedTimesText(models.filter((x) => x.train).map((x) => ({ label: specOf(x.name).label, share: shares.get(`${pp.pair} ${specOf(x.name).label}`) ?? 0 }))), "");
@@ -524,6 +530,19 @@ export async function reportFromDir(out: string, dir: string, regenerate: string
   if (!summary) return null;
   summary.outDir = outName;
   await writeFile(paths.summary(out), JSON.stringify(summary, null, 1) + "\n");
+  await writeReport(summary, dir, { jsonName: "results.json", regenerate });
+  return join(dir, "results.md");
+}
+
+/**
+ * The report from a summary file written by an earlier report (docs/results.json),
+ * for a checkout without the run's directory; null when the file is absent or
+ * is not a summary.
+ */
+export async function reportFromSummaryFile(file: string, dir: string, regenerate: string): Promise<string | null> {
+  const s = await readJson<Summary>(file);
+  if (!s || s.format !== "s2s-experiments-summary" || !s.run || !Array.isArray(s.pairs)) return null;
+  const summary = portableSummary(s, { root: ROOT, dataEnv: process.env.S2S_DATA });
   await writeReport(summary, dir, { jsonName: "results.json", regenerate });
   return join(dir, "results.md");
 }

@@ -37,6 +37,8 @@ export class Interrupted extends Error {}
 export interface RunnerOptions {
   plan: Plan;
   dataDir: string;
+  /** the data directory as the run's JSON records it (portable.ts; default: dataDir) */
+  dataName?: string;
   out: string;
   /** the command line, recorded in run.json */
   command: string;
@@ -187,7 +189,7 @@ export class Runner {
       const va = encodePairs(learned.pipeline, valid, 0);
       const manifest = {
         format: PREPARED_FORMAT, version: 1, src_lang: src, tgt_lang: tgt,
-        from: { train: `${dataDir} train`, valid: `${dataDir} ${d.validSplit}` },
+        from: { train: `${this.o.dataName ?? dataDir} train`, valid: `${this.o.dataName ?? dataDir} ${d.validSplit}` },
         settings,
         stats: { ...learned.stats, train_pairs_kept: tr.ids.length, train_pairs_dropped: tr.dropped, valid_pairs: va.ids.length },
       };
