@@ -1,7 +1,7 @@
 // Text translation with a complete model file: a line of text → tokens →
 // BPE pieces → ids (+EOS) → beam search → ids → pieces → text.
 //
-// Defined behaviour for awkward input (docs/format.md, "Text behaviour"):
+// Defined behaviour for awkward input (docs/model.md, "Text behaviour"):
 // - an empty line, or one with no tokens, gives an empty translation
 //   (score 0) without running the model;
 // - a piece not in the source vocabulary becomes <unk> (id 1); an output
