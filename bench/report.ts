@@ -302,7 +302,7 @@ function int8Section(r: Int8Results): void {
   p();
   p("<!-- from bench/results/int8.json; re-run: npm run bench:int8 -->");
   p();
-  p("`s2s quantize` stores every weight matrix and both embedding tables as int8 with one scale per row (docs/format.md);");
+  p("`s2s quantize` stores every weight matrix and both embedding tables as int8 with one scale per row (docs/model.md);");
   p("activations are quantised per row on the fly and the products run as SIMD integer dot products (assembly/quant.ts).");
   p();
   if (r.machine) machineRows(r.machine, r.date, []);

@@ -1,4 +1,4 @@
-// The model of docs/MODEL.md written with @tensorflow/tfjs ops, for the
+// The model of docs/model.md written with @tensorflow/tfjs ops, for the
 // training benchmark (bench/train.bench.ts): the same parameters, the same
 // equations, the same loss (mean cross-entropy over the non-pad target
 // tokens), trained with tf.train.adam through optimizer.minimize
@@ -6,7 +6,7 @@
 //
 // Implemented the way a careful tfjs user would, so the baseline is fair:
 // weight matrices are variables stored [in, out] like tf.layers kernels
-// (transposes of MODEL.md's [out, in], see `transposed`), so every linear map
+// (transposes of docs/model.md's [out, in], see `transposed`), so every linear map
 // is a plain tf.matMul(x, W), the only form the wasm backend runs through
 // XNNPACK (any transposed or batched matMul takes its scalar fallback loop);
 // input projections of all positions are one matMul; the generator and the
@@ -128,7 +128,7 @@ const matMulXnn = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 });
 
-/** MODEL.md weights stored transposed ([in, out]) in the tfjs model. */
+/** docs/model.md weights stored transposed ([in, out]) in the tfjs model. */
 export function transposed(name: string): boolean {
   return /^(encoder|decoder)\.weight_|^(bridge|attn\.query|attn\.key|attn\.v|attn_out|generator)\.weight$/.test(name);
 }
@@ -148,7 +148,7 @@ export class TfSeq2Seq {
   readonly d: Dims;
   readonly vars = new Map<string, tf.Variable>();
 
-  /** Variables (on the current backend) holding a copy of `params` (MODEL.md names). */
+  /** Variables (on the current backend) holding a copy of `params` (docs/model.md names). */
   /** x·W for x [rows, in] and W [in, out] */
   private readonly mm: (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
 
@@ -175,7 +175,7 @@ export class TfSeq2Seq {
     return x as unknown as tf.Tensor<R>;
   }
 
-  /** A parameter's gradient in MODEL.md's layout, from a variableGrads result. */
+  /** A parameter's gradient in docs/model.md's layout, from a variableGrads result. */
   modelLayout(name: string, g: tf.Tensor): Float32Array {
     const x = g.dataSync() as Float32Array;
     return transposed(name) ? transpose2d(x, g.shape[0], g.shape[1]!) : x;

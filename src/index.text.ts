@@ -1,5 +1,10 @@
-// seq2seq-wasm/text: the text pipeline of a model file (docs/format.md) for
-// any runtime: tokenizer metadata, Moses-style tokenizing, BPE, vocabularies.
+// seq2seq-wasm/text: the text pipeline of a model file (docs/model.md) for
+// any runtime: tokenizer metadata, Moses-style tokenizing, BPE, vocabularies,
+// and Translator, which translates lines of text with a model's own pipeline.
 // A separate entry so the main one stays small for pages that only use ids.
 export { TextPipeline, parseTokenizerSpec, whitespaceSpec, type TokenizerSpec, type EncodedSource } from "./pipeline/tokenizer.js";
 export { Vocab } from "./text/vocab.js";
+export {
+  Translator, DEFAULT_MAX_SRC_PIECES,
+  type TextTranslateOptions, type TextHypothesis, type LineTranslation,
+} from "./pipeline/translator.js";

@@ -6,3 +6,4 @@ export { loadEngine, type LoadOptions } from "./engine/load-node.js";
 export { writeFileAtomic } from "./io/atomic.js";
 export * from "./index.onnx.js";
 export { loadModelFromFile } from "./model/load-file.js";
+export * from "./index.text.js";

@@ -110,3 +110,13 @@ test("config: defaults, derived sizes and clear errors", () => {
   const { src_vocab_size: _, ...rest } = c;
   assert.throws(() => parseConfig(rest), /config lacks src_vocab_size/);
 });
+
+test("config: cell lstm (or absent) is accepted; gru and rnn are refused by name, not misread as lstm", () => {
+  const c = { src_vocab_size: 10, tgt_vocab_size: 12, emb_dim: 4, enc_hidden: 3, dec_hidden: 5, attn_dim: 2 };
+  assert.deepEqual(parseConfig({ ...c, cell: "lstm" }), parseConfig(c));
+  for (const cell of ["gru", "rnn"]) {
+    assert.throws(() => parseConfig({ ...c, cell }, "m.safetensors"),
+      new RegExp(`m\\.safetensors: config cell = "${cell}": this version runs only lstm cells`));
+  }
+  assert.throws(() => parseConfig({ ...c, cell: "transformer" }), /cell = "transformer" must be one of lstm, gru, rnn/);
+});

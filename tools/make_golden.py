@@ -6,7 +6,7 @@ Run from the repository root:
     /usr/bin/python3 tools/make_golden.py
 
 Writes tests/fixtures/golden/{NAME.safetensors, NAME.grad.safetensors,
-NAME.json, index.json}. The model follows docs/MODEL.md exactly (parameter
+NAME.json, index.json}. The model follows docs/model.md exactly (parameter
 names, shapes and equations). Everything is float32 and deterministic:
 re-running gives byte-identical files.
 
@@ -55,7 +55,7 @@ MAX_SEED_TRIES = 200
 
 
 # ---------------------------------------------------------------------------
-# Model (docs/MODEL.md)
+# Model (docs/model.md)
 # ---------------------------------------------------------------------------
 
 class AdditiveAttn(nn.Module):
@@ -176,7 +176,7 @@ def in0(cfg):
 
 
 def expected_params(cfg):
-    """The parameter table of docs/MODEL.md, literally."""
+    """The parameter table of docs/model.md, literally."""
     Vs, Vt, E_ = cfg["src_vocab_size"], cfg["tgt_vocab_size"], cfg["emb_dim"]
     He, Hd, Aa = cfg["enc_hidden"], cfg["dec_hidden"], cfg["attn_dim"]
     D = 2 if cfg["bidirectional"] else 1

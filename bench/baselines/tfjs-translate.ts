@@ -1,4 +1,4 @@
-// The translation model of docs/MODEL.md (../shared/docs/MODEL.md) written
+// The translation model of docs/model.md written
 // with @tensorflow/tfjs ops, as a Stepper (src/decode/stepper.ts): the
 // end-to-end benchmark's TensorFlow.js baseline runs the very beam search of
 // searchWith over it, on the same safetensors file as our engine.
@@ -109,10 +109,10 @@ function transpose2d(x: Float32Array, rows: number, cols: number): Float32Array 
   return t;
 }
 
-/** The parameters of MODEL.md's table, checked against the config (as Model.fromBytes does). */
+/** The parameters of docs/model.md's table, checked against the config (as Model.fromBytes does). */
 function readParams(st: SafeTensors, source: string): { config: ModelConfig; get: (name: string) => Float32Array } {
   const raw = st.metadata.config;
-  if (raw === undefined) throw new S2SError(`${source}: no "config" in __metadata__ (see MODEL.md)`);
+  if (raw === undefined) throw new S2SError(`${source}: no "config" in __metadata__ (see docs/model.md)`);
   const config = parseConfig(raw, source);
   for (const s of paramSpecs(config)) {
     const t = st.tensors.get(s.name);

@@ -4,7 +4,7 @@ import type { Model } from "../model/model.js";
 import { loadModelFromFile } from "../model/load-file.js";
 import type { OptSpec, Values } from "./args.js";
 
-export const MODEL_OPT: OptSpec = { name: "model", type: "string", arg: "FILE", required: true, help: "model file (.safetensors, MODEL.md format)" };
+export const MODEL_OPT: OptSpec = { name: "model", type: "string", arg: "FILE", required: true, help: "model file (.safetensors, docs/model.md format)" };
 export const WASM_OPT: OptSpec = { name: "wasm", type: "string", choices: ["auto", "simd", "relaxed"], default: "auto", help: "kernel build (env S2S_WASM)" };
 export const NO_PACK_OPT: OptSpec = {
   name: "no-pack", type: "boolean",

@@ -20,7 +20,7 @@ export const exportOnnxSpec: CommandSpec = {
     "the graphs. The manifest names every input and output with its shape and says how to run the decoding\n" +
     "loop; docs/onnx.md describes the graphs. Only float32 models can be exported.",
   positionals: [
-    { name: "MODEL", required: true, help: "model file (.safetensors, MODEL.md format)" },
+    { name: "MODEL", required: true, help: "model file (.safetensors, docs/model.md format)" },
     { name: "OUTDIR", required: true, help: "directory for the three files" },
   ],
   options: [WASM_OPT],

@@ -12,7 +12,7 @@ export const prepareSpec: CommandSpec = {
     "per side, with a frequency threshold), builds the vocabularies (<pad> 0, <unk> 1, <s> 2, </s> 3, then pieces\n" +
     "by frequency) and encodes the training and validation pairs. PREP is a directory:\n" +
     `  ${PREPARED.manifest}   settings, data sources, counts and <unk> rates\n` +
-    `  ${PREPARED.tokenizer}   the model's "tokenizer" metadata (incl. BPE merges; docs/format.md)\n` +
+    `  ${PREPARED.tokenizer}   the model's "tokenizer" metadata (incl. BPE merges; docs/model.md)\n` +
     `  ${PREPARED.srcVocab}, ${PREPARED.tgtVocab}   the vocabularies (JSON arrays, index = id)\n` +
     `  ${PREPARED.train}, ${PREPARED.valid}   pairs as {"src":[ids],"tgt":[ids]} lines (s2s train --train-ids format)\n` +
     `  ${PREPARED.validSrc}, ${PREPARED.validRef}   validation text, for BLEU during training\n` +

@@ -12,7 +12,7 @@ export const quantizeSpec: CommandSpec = {
   usage: "s2s quantize IN.safetensors OUT.safetensors",
   description:
     "Stores every weight matrix and both embedding tables as int8 with one f32 scale per row (s = max|row|/127,\n" +
-    "q = round(w/s)); biases stay f32 (docs/format.md \"int8 models\"). The result translates, scores and evaluates like\n" +
+    "q = round(w/s)); biases stay f32 (docs/model.md \"int8 models\"). The result translates, scores and evaluates like\n" +
     "the original with int8 kernels, but cannot be trained: keep IN. OUT must differ from IN; it is written atomically.",
   options: [WASM_OPT],
   positionals: [

@@ -34,7 +34,7 @@ export const trainSpec: CommandSpec = {
     "--resume continues from it and ends with exactly the weights of an uninterrupted run.",
   options: [
     { name: "init", type: "string", arg: "FILE", help: "start from this model" },
-    { name: "config", type: "string", arg: "FILE", help: "start from a fresh random model with this config (JSON, MODEL.md keys)" },
+    { name: "config", type: "string", arg: "FILE", help: "start from a fresh random model with this config (JSON, docs/model.md keys)" },
     { name: "init-scheme", type: "string", choices: ["uniform", "pytorch"], default: "uniform", help: "initialisation of a fresh model" },
     { name: "init-range", type: "number", min: 0, default: 0.1, help: "range r of uniform ±r initialisation" },
     { name: "train-ids", type: "string", arg: "FILE", help: "training pairs (JSON lines); without it, training is on text" },

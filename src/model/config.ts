@@ -1,5 +1,5 @@
-// The model configuration of MODEL.md: the `config` metadata key, parsed and
-// checked, plus the sizes derived from it.
+// The model configuration of docs/model.md: the `config` metadata key, parsed
+// and checked, plus the sizes derived from it.
 
 import { S2SError } from "../errors.js";
 
@@ -21,10 +21,13 @@ export interface ModelConfig {
   input_feed: boolean;
 }
 
+/** The recurrent cells the model format defines; this version runs only "lstm". */
+export const CELLS = ["lstm", "gru", "rnn"] as const;
+
 export const PAD = 0, UNK = 1, BOS = 2, EOS = 3;
 export const NUM_SPECIALS = 4;
 
-/** Dimensions derived from a config (MODEL.md's notation). */
+/** Dimensions derived from a config (docs/model.md's notation). */
 export interface Dims {
   Vs: number; Vt: number; E: number; He: number; D: number; Hm: number;
   Le: number; Ld: number; Hd: number; A: number;
@@ -51,7 +54,10 @@ export const MAX_DIM = 1 << 20;
  * Parses a config (the JSON string from the file's metadata, or an object)
  * and checks every key. Unknown keys are ignored (forward compatible);
  * `attn_dim` may be omitted unless attention is additive; `input_feed`
- * defaults to true for luong.
+ * defaults to true for luong. `cell` (docs/model.md) may be absent or
+ * "lstm": "gru" and "rnn" cells are part of the model format but this
+ * version does not run them, so it refuses them instead of misreading
+ * their tensors.
  */
 export function parseConfig(input: string | unknown, source = "config"): ModelConfig {
   let obj: unknown = input;
@@ -82,6 +88,8 @@ export function parseConfig(input: string | unknown, source = "config"): ModelCo
     if (typeof v !== "string" || !values.includes(v as T)) throw new S2SError(`${source}: config ${k} = ${JSON.stringify(v)} must be one of ${values.join(", ")}`);
     return v as T;
   };
+  const cell = oneOf("cell", CELLS, "lstm");
+  if (cell !== "lstm") throw new S2SError(`${source}: config cell = ${JSON.stringify(cell)}: this version runs only lstm cells (gru and rnn are defined in docs/model.md but not implemented)`);
   const attention = oneOf("attention", ["none", "dot", "general", "additive"] as const, "additive");
   const decoder_style = oneOf("decoder_style", ["luong", "bahdanau"] as const, "luong");
   const c: ModelConfig = {
@@ -111,7 +119,7 @@ export interface ParamSpec {
   shape: number[];
 }
 
-/** Every parameter of MODEL.md's table for this config, in the table's order. */
+/** Every parameter of docs/model.md's table for this config, in the table's order. */
 export function paramSpecs(c: ModelConfig): ParamSpec[] {
   const d = dims(c);
   const p: ParamSpec[] = [];

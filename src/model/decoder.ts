@@ -1,4 +1,4 @@
-// Decoder forward, one step over R rows (MODEL.md "Decoder step t").
+// Decoder forward, one step over R rows (docs/model.md "Decoder step t").
 // A row is one sentence being scored, or one beam of one sentence; rowsrc[r]
 // names the sentence whose memory row r attends to.
 

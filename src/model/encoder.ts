@@ -1,4 +1,4 @@
-// Encoder forward (MODEL.md "Encoder", "Decoder initial state", the keys of
+// Encoder forward (docs/model.md "Encoder", "Decoder initial state", the keys of
 // "Attention over the memory"), for a batch of sentences, in the engine's
 // memory. Layout is batch-major: row b·S + j is position j of sentence b.
 

@@ -1,6 +1,6 @@
 // A model living in an engine's memory: all parameters in one contiguous
-// block (MODEL.md's order), loaded from and saved to safetensors. An int8
-// model (docs/format.md) keeps its quantised matrices as int8 + row scales
+// block (docs/model.md's order), loaded from and saved to safetensors. An int8
+// model (docs/model.md) keeps its quantised matrices as int8 + row scales
 // outside that block; the block then holds only the F32 tensors.
 
 import { S2SError } from "../errors.js";
@@ -69,7 +69,7 @@ export class Model {
     readonly config: ModelConfig,
     /** Metadata strings kept with the model (vocabularies, tokenizer). `config` is regenerated on save. */
     readonly metadata: Record<string, string>,
-    /** int8-rowwise weights (docs/format.md); then metadata holds `quantization` */
+    /** int8-rowwise weights (docs/model.md); then metadata holds `quantization` */
     readonly quantized = false,
   ) {
     this.dims = dims(config);
@@ -166,7 +166,7 @@ export class Model {
   }
 
   /**
-   * Loads a safetensors model. The file must hold exactly MODEL.md's tensors
+   * Loads a safetensors model. The file must hold exactly docs/model.md's tensors
    * for its config, as F32, with the right shapes; every mismatch is an
    * S2SError naming the tensor (and both shapes). NaN or Inf weights are refused.
    */
@@ -182,7 +182,7 @@ export class Model {
    */
   static fromSafetensors(engine: Engine, st: SafeTensors): Model {
     const source = st.source;
-    if (st.metadata.config === undefined) throw new S2SError(`${source}: no "config" in __metadata__ (see MODEL.md)`);
+    if (st.metadata.config === undefined) throw new S2SError(`${source}: no "config" in __metadata__ (see docs/model.md)`);
     const config = parseConfig(st.metadata.config, source);
     const quantized = parseQuantization(st.metadata, source);
     const specs = paramSpecs(config);

@@ -1,4 +1,4 @@
-// int8 row-wise quantisation (docs/format.md "int8 models"): which tensors
+// int8 row-wise quantisation (docs/model.md "int8 models"): which tensors
 // are quantised, the quantiser itself, and the file of a quantised model.
 
 import { S2SError } from "../errors.js";

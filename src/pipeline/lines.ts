@@ -7,6 +7,9 @@
 import type { Readable } from "node:stream";
 import { S2SError } from "../errors.js";
 import { readTextFile, splitLines } from "../data/corpus.js";
+import { oneLine } from "./one-line.js";
+
+export { oneLine };
 
 /** Maximum length of one input line, in UTF-16 units (64 Mi). */
 export const MAX_LINE_CHARS = 64 * 2 ** 20;
@@ -48,10 +51,6 @@ export async function readAllLines(input: Readable): Promise<string[]> {
   return out;
 }
 
-/** One output line: line breaks inside become spaces. */
-export function oneLine(s: string): string {
-  return s.includes("\n") || s.includes("\r") ? s.replace(/\r\n|[\r\n]/g, " ") : s;
-}
 
 /** Lines of a text file (plain or gzip, UTF-8), with file errors as one-line S2SErrors. */
 export function readTextLines(path: string, what = "file"): string[] {

@@ -1,4 +1,4 @@
-// The text pipeline of a model: the `tokenizer` metadata JSON (docs/format.md),
+// The text pipeline of a model: the `tokenizer` metadata JSON (docs/model.md),
 // parsed and checked, and the steps it describes — normalise/tokenize
 // (Moses) or split on spaces, optional lowercasing, BPE — from a line of
 // text to vocabulary ids and back.
@@ -90,7 +90,7 @@ function parseStringList(v: unknown, source: string, name: string): string[] | u
   return v as string[];
 }
 
-/** Parses and checks the `tokenizer` metadata JSON (docs/format.md). */
+/** Parses and checks the `tokenizer` metadata JSON (docs/model.md). */
 export function parseTokenizerSpec(text: string, source = "model"): TokenizerSpec {
   let v: unknown;
   try {

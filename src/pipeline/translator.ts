@@ -1,7 +1,7 @@
 // Text translation with a complete model file: a line of text → tokens →
 // BPE pieces → ids (+EOS) → beam search → ids → pieces → text.
 //
-// Defined behaviour for awkward input (docs/format.md, "Text behaviour"):
+// Defined behaviour for awkward input (docs/model.md, "Text behaviour"):
 // - an empty line, or one with no tokens, gives an empty translation
 //   (score 0) without running the model;
 // - a piece not in the source vocabulary becomes <unk> (id 1); an output
@@ -17,7 +17,7 @@ import { searchIds, type SearchOptions } from "../decode/search.js";
 import type { Model } from "../model/model.js";
 import { BOS_ID, EOS_ID, PAD_ID, UNK, UNK_ID } from "../text/vocab.js";
 import { TextPipeline, type EncodedSource } from "./tokenizer.js";
-import { oneLine } from "./lines.js";
+import { oneLine } from "./one-line.js";
 
 export const DEFAULT_MAX_SRC_PIECES = 250;
 
@@ -72,9 +72,25 @@ function cutParts(pieces: readonly string[], sep: string, max: number): [number,
   return parts;
 }
 
+/**
+ * A model file as a text translator: its own pipeline (the `tokenizer`,
+ * `src_vocab` and `tgt_vocab` metadata of docs/model.md) around beam search.
+ *
+ *     const translator = new Translator(Model.fromBytes(engine, bytes));
+ *     translator.translate(["Ein Mann fährt Rad."], { beam: 5 })[0].hyps[0].text
+ *
+ * Exported by the `seq2seq-wasm/text` entry (every runtime) and the Node entry.
+ */
 export class Translator {
+  /** the text pipeline: tokenizer, BPE and vocabularies */
   readonly pipeline: TextPipeline;
 
+  /**
+   * @param model a loaded model with vocabularies (a text model); an id-only
+   *   model (no `src_vocab`/`tgt_vocab`) is refused with an S2SError
+   * @param pipeline a pipeline to use instead of the model's metadata
+   * @param source name of the model in error messages
+   */
   constructor(readonly model: Model, pipeline?: TextPipeline, source = "model") {
     const p = pipeline ?? TextPipeline.fromMetadata(model.metadata, source);
     if (!p) throw new S2SError(`${source}: the model has no vocabularies (src_vocab/tgt_vocab metadata), so it only translates token ids: pass --ids`);
@@ -88,7 +104,13 @@ export class Translator {
     return this.model.config.attention !== "none";
   }
 
-  /** Translates lines; one result per line, in order. */
+  /**
+   * Translates lines of text (tokenize, BPE, ids + EOS, beam search, ids →
+   * pieces, remove BPE, detokenize); one result per line, in order, each
+   * with up to `nbest` hypotheses (default 1), best first. Options are those
+   * of searchIds (`beam`, `alpha`, `nbest`, `maxLenA`/`maxLenB`, `attention`)
+   * plus `replaceUnk` and `maxSrcPieces`.
+   */
   translate(lines: readonly string[], o: TextTranslateOptions = {}): LineTranslation[] {
     const maxPieces = o.maxSrcPieces ?? DEFAULT_MAX_SRC_PIECES;
     if (!Number.isInteger(maxPieces) || maxPieces < 1) throw new S2SError(`maxSrcPieces must be a positive integer, got ${maxPieces}`);

@@ -1,4 +1,4 @@
-// The training loss of MODEL.md ("Training objective") and its gradient with
+// The training loss of docs/model.md ("Training objective") and its gradient with
 // respect to every parameter, for one batch: encoder and teacher-forced
 // decoder forward with caches, then backpropagation through time.
 //

@@ -1,5 +1,5 @@
 // Plain TypeScript references for the kernels: obvious loops in float64,
-// written from MODEL.md's equations, never from the kernels.
+// written from docs/model.md's equations, never from the kernels.
 
 export type Mat = Float32Array;
 

@@ -65,23 +65,70 @@ test("conditional exports: node, browser, worker/edge entries, each with types",
   assert.equal(pkg.exports["./kernels.relaxed.wasm"], "./build/kernels.relaxed.wasm");
 });
 
+interface Sizes {
+  /** bytes of each build/kernels.VARIANT.wasm */
+  wasm: Record<string, number>;
+  /** bytes of each entry bundled and minified for browsers (no model), and gzipped */
+  minified: Record<string, number>;
+  gzip: Record<string, number>;
+}
+let measured: Promise<Sizes> | undefined;
+/** The sizes the budgets are about, measured once for both tests below. */
+function measureSizes(): Promise<Sizes> {
+  measured ??= (async () => {
+    const sizes: Sizes = { wasm: {}, minified: {}, gzip: {} };
+    for (const v of ["simd", "relaxed", "simd-mt", "relaxed-mt"]) sizes.wasm[v] = statSync(join(ROOT, `build/kernels.${v}.wasm`)).size;
+    for (const entry of ["index.browser", "index.worker", "index.threads"]) {
+      const r = await build({
+        entryPoints: [join(ROOT, `dist/${entry}.js`)], bundle: true, minify: true, format: "esm", platform: "browser",
+        write: false, logLevel: "silent",
+      });
+      const code = r.outputFiles[0].contents;
+      assert.doesNotMatch(r.outputFiles[0].text, /["'`]node:[a-z]|\brequire\(/, `${entry} has no Node imports`);
+      sizes.minified[entry] = code.length;
+      sizes.gzip[entry] = gzipSync(code).length;
+    }
+    return sizes;
+  })();
+  return measured;
+}
+
 test(`budgets: each wasm build ≤ 64 KiB; the host library (browser and edge entries, minified, no model) ≤ 60 KiB, the opt-in browser-threads entry (the same plus the worker pool) ≤ 64 KiB`, async (t) => {
-  for (const v of ["simd", "relaxed", "simd-mt", "relaxed-mt"]) {
-    const size = statSync(join(ROOT, `build/kernels.${v}.wasm`)).size;
+  const sizes = await measureSizes();
+  for (const [v, size] of Object.entries(sizes.wasm)) {
     t.diagnostic(`build/kernels.${v}.wasm: ${(size / KiB).toFixed(1)} KiB (budget 64 KiB)`);
     assert.ok(size <= WASM_BUDGET, `build/kernels.${v}.wasm is ${size} bytes, over the ${WASM_BUDGET}-byte budget`);
   }
-  for (const entry of ["index.browser", "index.worker", "index.threads"]) {
-    const r = await build({
-      entryPoints: [join(ROOT, `dist/${entry}.js`)], bundle: true, minify: true, format: "esm", platform: "browser",
-      write: false, logLevel: "silent",
-    });
-    const code = r.outputFiles[0].contents;
+  for (const [entry, size] of Object.entries(sizes.minified)) {
     const budget = entry === "index.threads" ? THREADS_BUDGET : HOST_BUDGET;
-    t.diagnostic(`${entry} minified: ${(code.length / KiB).toFixed(1)} KiB, gzip ${(gzipSync(code).length / KiB).toFixed(1)} KiB (budget ${budget / KiB} KiB minified)`);
-    assert.ok(code.length <= budget, `${entry} is ${code.length} bytes minified, over the ${budget}-byte budget`);
-    assert.doesNotMatch(r.outputFiles[0].text, /["'`]node:[a-z]|\brequire\(/, `${entry} has no Node imports`);
+    t.diagnostic(`${entry} minified: ${(size / KiB).toFixed(1)} KiB, gzip ${(sizes.gzip[entry]! / KiB).toFixed(1)} KiB (budget ${budget / KiB} KiB minified)`);
+    assert.ok(size <= budget, `${entry} is ${size} bytes minified, over the ${budget}-byte budget`);
   }
+});
+
+/** A quoted size (KiB) is within 10% of the measured one (bytes). */
+function near(quotedKiB: number, bytes: number, what: string): void {
+  const actual = bytes / KiB;
+  assert.ok(Math.abs(quotedKiB - actual) <= 0.1 * actual,
+    `${what}: the docs say ${quotedKiB} KiB, measured ${actual.toFixed(1)} KiB; update the number`);
+}
+
+test("the sizes README.md and docs/threads.md quote are within 10% of the measured ones", async () => {
+  const sizes = await measureSizes();
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8").replace(/\s+/g, " ");
+  const w = /each wasm build ≤ 64 KiB \(measured (\d+(?:\.\d+)?)–(\d+(?:\.\d+)?) KiB\)/.exec(readme);
+  assert.ok(w, "README.md quotes the wasm builds' sizes as 'each wasm build ≤ 64 KiB (measured A–B KiB)'");
+  const wasm = Object.values(sizes.wasm);
+  near(Number(w[1]), Math.min(...wasm), "README: smallest wasm build");
+  near(Number(w[2]), Math.max(...wasm), "README: largest wasm build");
+  const b = /the browser entry ≤ 60 KiB minified \(measured (\d+(?:\.\d+)?) KiB, (\d+(?:\.\d+)?) KiB gzipped\)/.exec(readme);
+  assert.ok(b, "README.md quotes the browser entry as 'the browser entry ≤ 60 KiB minified (measured A KiB, B KiB gzipped)'");
+  near(Number(b[1]), sizes.minified["index.browser"]!, "README: browser entry minified");
+  near(Number(b[2]), sizes.gzip["index.browser"]!, "README: browser entry gzipped");
+  const threads = readFileSync(join(ROOT, "docs/threads.md"), "utf8").replace(/\s+/g, " ");
+  const p = /the pool is about (\d+(?:\.\d+)?) KiB minified/.exec(threads);
+  assert.ok(p, "docs/threads.md quotes the pool's size as 'the pool is about N KiB minified'");
+  near(Number(p[1]), sizes.minified["index.threads"]! - sizes.minified["index.browser"]!, "docs/threads.md: the worker pool (threads entry − browser entry)");
 });
 
 let tmp = "";

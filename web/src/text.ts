@@ -1,5 +1,5 @@
 // From typed text to model ids and back, for a model file's metadata
-// (docs/format.md): character models (every source token one character, a
+// (docs/model.md): character models (every source token one character, a
 // space written "▁", like the built-in `dates` task) or the model's text
 // pipeline (tokenizer metadata: whitespace or Moses, optional BPE).
 import { SPACE } from "seq2seq-wasm";

@@ -1,7 +1,7 @@
 // ONNX export of a model (docs/onnx.md): two graphs, the encoder and one
 // decoder step, with the model's weights as initializers, and a manifest that
 // says how to drive them. They compute exactly what src/model/encoder.ts and
-// src/model/decoder.ts compute (MODEL.md), in float32, opset 17.
+// src/model/decoder.ts compute (docs/model.md), in float32, opset 17.
 //
 // Encoder: the ONNX LSTM operator, with sequence_lens, reproduces our
 // encoder: the forward direction's state stops at each sentence's last real
