@@ -3,6 +3,8 @@
 export { gemm_nt, gemm_nn, gemm_tn } from "./gemm";
 export { gemm_pn, pack_panels, panels_size } from "./panels";
 export { lstm_cell_forward, lstm_cell_backward } from "./lstm";
+export { gru_cell_forward, gru_cell_backward } from "./gru";
+export { rnn_cell_forward, rnn_cell_backward } from "./rnn";
 export {
   attention_dot_forward, attention_additive_forward, attention_dot_backward, attention_additive_backward,
 } from "./attention";

@@ -192,6 +192,166 @@ test("lstm_cell_backward: formulas, finite differences, masked rows pass through
   }
 });
 
+// ---- GRU and RNN ------------------------------------------------------------------
+
+/** One GRU cell on one row in float64 (gate order r, z, n): gx, gh [3H] pre-activations, h [H] → r, z, n, h'. */
+function gruRef(H: number, gx: Vec, xo: number, gh: Vec, go: number, h: Vec, ho: number) {
+  const r = new Float64Array(H), z = new Float64Array(H), n = new Float64Array(H), hn = new Float64Array(H);
+  for (let k = 0; k < H; k++) {
+    r[k] = sigmoid(gx[xo + k] + gh[go + k]);
+    z[k] = sigmoid(gx[xo + H + k] + gh[go + H + k]);
+    n[k] = Math.tanh(gx[xo + 2 * H + k] + r[k] * gh[go + 2 * H + k]);
+    hn[k] = (1 - z[k]) * n[k] + z[k] * h[ho + k];
+  }
+  return { r, z, n, hn };
+}
+
+test("gru_cell_backward: formulas, finite differences, masked rows pass through, aliasing, hprev = 0", async () => {
+  for (const eng of await engines()) {
+    const rng = mulberry32(13);
+    const ar = eng.arena, k = eng.kernels;
+    for (const [B, H] of [[1, 1], [3, 5], [2, 7], [4, 13], [5, 33]]) {
+      const mark = ar.mark();
+      const t = 2;
+      const lengths = Int32Array.from({ length: B }, (_, b) => (b % 3 === 1 ? t : t + 1)); // rows 1, 4: inactive
+      const active = (b: number) => t < lengths[b];
+      const gx = rand(B * 3 * H, rng, 2), gh = rand(B * 3 * H, rng, 2), hp = rand(B * H, rng, 1.5);
+      const wh = rand(B * H, rng);
+      const ldgx = 3 * H + 3, ldgh = 3 * H + 1, ldhp = H + 2, lddgx = 3 * H + 2, lddgh = 3 * H + 5;
+
+      // forward in wasm: gx → cached r, z, n; h updated from a copy of h_{t−1}
+      const pgx = ar.putF32(strided(gx, B, 3 * H, ldgx)), pgh = ar.putF32(strided(gh, B, 3 * H, ldgh));
+      const pl = ar.putI32(lengths), ph = ar.putF32(hp), php = ar.putF32(strided(hp, B, H, ldhp));
+      k.gru_cell_forward(B, H, pgx, ldgx, pgh, ldgh, ph, 0, 0, pl, t);
+
+      // backward into separate dgx, dgh (prefilled with garbage)
+      const pdgx = ar.putF32(new Float32Array(B * lddgx).fill(9)), pdgh = ar.putF32(new Float32Array(B * lddgh).fill(9));
+      const pdh = ar.putF32(wh);
+      k.gru_cell_backward(B, H, pgx, ldgx, pgh, ldgh, php, ldhp, pdh, pdgx, lddgx, pdgh, lddgh, pl, t);
+      const dgx = Float32Array.from(ar.f32(pdgx, B * lddgx)), dgh = Float32Array.from(ar.f32(pdgh, B * lddgh));
+      const dh = Float32Array.from(ar.f32(pdh, B * H));
+
+      // float64 forward of L = Σ_active wh·h_t, for finite differences in gx, gh and h_{t−1}
+      const gx64 = Float64Array.from(gx), gh64 = Float64Array.from(gh), hp64 = Float64Array.from(hp);
+      const loss = () => {
+        let L = 0;
+        for (let b = 0; b < B; b++) {
+          if (!active(b)) continue;
+          const r = gruRef(H, gx64, b * 3 * H, gh64, b * 3 * H, hp64, b * H);
+          for (let j = 0; j < H; j++) L += wh[b * H + j] * r.hn[j];
+        }
+        return L;
+      };
+      const fdX = numGrad(loss, gx64), fdH = numGrad(loss, gh64), fdP = numGrad(loss, hp64);
+
+      for (let b = 0; b < B; b++) {
+        const dxRow = dgx.subarray(b * lddgx, b * lddgx + 3 * H), dhRow = dgh.subarray(b * lddgh, b * lddgh + 3 * H);
+        for (let j = 3 * H; j < lddgx; j++) assert.equal(dgx[b * lddgx + j], 9, "dgx padding untouched");
+        for (let j = 3 * H; j < lddgh; j++) assert.equal(dgh[b * lddgh + j], 9, "dgh padding untouched");
+        if (!active(b)) {
+          assert.ok(dxRow.every((x) => x === 0) && dhRow.every((x) => x === 0), `${eng.variant} inactive row ${b}: dgx = dgh = 0`);
+          for (let j = 0; j < H; j++) assert.equal(dh[b * H + j], wh[b * H + j], "inactive dh passes through");
+          continue;
+        }
+        // the formulas, from the forward's r, z, n
+        const r = gruRef(H, gx, b * 3 * H, gh, b * 3 * H, hp, b * H);
+        const fx = new Float64Array(3 * H), fh = new Float64Array(3 * H), fp = new Float64Array(H);
+        for (let j = 0; j < H; j++) {
+          const d = wh[b * H + j];
+          const dn = d * (1 - r.z[j]) * (1 - r.n[j] * r.n[j]);
+          const dz = d * (hp[b * H + j] - r.n[j]) * r.z[j] * (1 - r.z[j]);
+          const dr = dn * gh[b * 3 * H + 2 * H + j] * r.r[j] * (1 - r.r[j]);
+          fx[j] = dr; fx[H + j] = dz; fx[2 * H + j] = dn;
+          fh[j] = dr; fh[H + j] = dz; fh[2 * H + j] = dn * r.r[j];
+          fp[j] = d * r.z[j];
+        }
+        const what = `${eng.variant} gru B=${B} H=${H} row ${b}`;
+        assertClose(dxRow, fx, 1e-5, `${what} dgx vs formula`);
+        assertClose(dhRow, fh, 1e-5, `${what} dgh vs formula`);
+        assertClose(dh.subarray(b * H, (b + 1) * H), fp, 1e-5, `${what} dh vs formula`);
+        assertClose(dxRow, fdX.subarray(b * 3 * H, (b + 1) * 3 * H), 1e-3, `${what} dgx vs finite differences`);
+        assertClose(dhRow, fdH.subarray(b * 3 * H, (b + 1) * 3 * H), 1e-3, `${what} dgh vs finite differences`);
+        assertClose(dh.subarray(b * H, (b + 1) * H), fdP.subarray(b * H, (b + 1) * H), 1e-3, `${what} dh vs finite differences`);
+      }
+
+      // dgx aliasing the cached gates and dgh aliasing gh (same pointer and ld) give the same numbers
+      const pgh2 = ar.putF32(strided(gh, B, 3 * H, ldgh)), pdh2 = ar.putF32(wh);
+      k.gru_cell_backward(B, H, pgx, ldgx, pgh2, ldgh, php, ldhp, pdh2, pgx, ldgx, pgh2, ldgh, pl, t);
+      const ix = ar.f32(pgx, B * ldgx), ih = ar.f32(pgh2, B * ldgh);
+      for (let b = 0; b < B; b++) {
+        for (let j = 0; j < 3 * H; j++) {
+          assert.equal(ix[b * ldgx + j], dgx[b * lddgx + j], "aliased dgx");
+          assert.equal(ih[b * ldgh + j], dgh[b * lddgh + j], "aliased dgh");
+        }
+      }
+      assert.deepEqual(ar.f32(pdh2, B * H), dh);
+
+      // hprev = 0 means h_{t−1} = 0
+      const pxa = ar.putF32(strided(gx, B, 3 * H, ldgx)), ph0 = ar.zerosF32(B * H);
+      k.gru_cell_forward(B, H, pxa, ldgx, pgh, ldgh, ph0, 0, 0, 0, 0);
+      const pzero = ar.zerosF32(B * H);
+      const pA = ar.allocF32(B * 3 * H), pB = ar.allocF32(B * 3 * H), qA = ar.allocF32(B * 3 * H), qB = ar.allocF32(B * 3 * H);
+      const pdhA = ar.putF32(wh), pdhB = ar.putF32(wh);
+      k.gru_cell_backward(B, H, pxa, ldgx, pgh, ldgh, pzero, H, pdhA, pA, 3 * H, qA, 3 * H, 0, 0);
+      k.gru_cell_backward(B, H, pxa, ldgx, pgh, ldgh, 0, 0, pdhB, pB, 3 * H, qB, 3 * H, 0, 0);
+      assert.deepEqual(ar.f32(pB, B * 3 * H), ar.f32(pA, B * 3 * H));
+      assert.deepEqual(ar.f32(qB, B * 3 * H), ar.f32(qA, B * 3 * H));
+      assert.deepEqual(ar.f32(pdhB, B * H), ar.f32(pdhA, B * H));
+      ar.release(mark);
+    }
+  }
+});
+
+test("rnn_cell_backward: formula, finite differences, masked rows pass through, aliasing", async () => {
+  for (const eng of await engines()) {
+    const rng = mulberry32(14);
+    const ar = eng.arena, k = eng.kernels;
+    for (const [B, H] of [[1, 1], [3, 5], [2, 7], [4, 13], [5, 33]]) {
+      const mark = ar.mark();
+      const t = 4;
+      const lengths = Int32Array.from({ length: B }, (_, b) => (b % 3 === 1 ? t : t + 3));
+      const active = (b: number) => t < lengths[b];
+      const z = rand(B * H, rng, 2), wh = rand(B * H, rng);
+      const ldg = H + 3, lddg = H + 1;
+      const pg = ar.putF32(strided(z, B, H, ldg)), pl = ar.putI32(lengths), ph = ar.zerosF32(B * H);
+      k.rnn_cell_forward(B, H, pg, ldg, ph, 0, 0, pl, t);
+      const pdg = ar.putF32(new Float32Array(B * lddg).fill(9)), pdh = ar.putF32(wh);
+      k.rnn_cell_backward(B, H, pg, ldg, pdh, pdg, lddg, pl, t);
+      const dg = Float32Array.from(ar.f32(pdg, B * lddg)), dh = Float32Array.from(ar.f32(pdh, B * H));
+
+      const z64 = Float64Array.from(z);
+      const loss = () => {
+        let L = 0;
+        for (let b = 0; b < B; b++) if (active(b)) for (let j = 0; j < H; j++) L += wh[b * H + j] * Math.tanh(z64[b * H + j]);
+        return L;
+      };
+      const fd = numGrad(loss, z64);
+      for (let b = 0; b < B; b++) {
+        const row = dg.subarray(b * lddg, b * lddg + H);
+        for (let j = H; j < lddg; j++) assert.equal(dg[b * lddg + j], 9, "dgates padding untouched");
+        if (!active(b)) {
+          assert.ok(row.every((x) => x === 0), `${eng.variant} inactive row ${b}: dgates = 0`);
+          for (let j = 0; j < H; j++) assert.equal(dh[b * H + j], wh[b * H + j], "inactive dh passes through");
+          continue;
+        }
+        assert.ok(dh.subarray(b * H, (b + 1) * H).every((x) => x === 0), "active dh consumed");
+        const f = Float64Array.from({ length: H }, (_, j) => {
+          const hn = Math.tanh(z[b * H + j]);
+          return wh[b * H + j] * (1 - hn * hn);
+        });
+        const what = `${eng.variant} rnn B=${B} H=${H} row ${b}`;
+        assertClose(row, f, 1e-5, `${what} dz vs formula`);
+        assertClose(row, fd.subarray(b * H, (b + 1) * H), 1e-3, `${what} dz vs finite differences`);
+      }
+      const pdh2 = ar.putF32(wh);
+      k.rnn_cell_backward(B, H, pg, ldg, pdh2, pg, ldg, pl, t);
+      const ip = ar.f32(pg, B * ldg);
+      for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) assert.equal(ip[b * ldg + j], dg[b * lddg + j], "aliased dgates");
+      ar.release(mark);
+    }
+  }
+});
+
 test("LSTM backpropagation through time over packed sequences (cell backward + gemm_nn/gemm_tn) matches finite differences", async () => {
   for (const eng of await engines()) {
     const rng = mulberry32(12);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { loadEngine } from "../src/engine/load-node.js";
 import { engines } from "./helpers/engines.js";
 import {
-  mulberry32, rand, gemmRef, lstmCellRef, softmaxMasked, logSoftmaxRef, maxAbsDiff,
+  mulberry32, rand, gemmRef, lstmCellRef, gruCellRef, rnnCellRef, softmaxMasked, logSoftmaxRef, maxAbsDiff,
 } from "./helpers/reference.js";
 
 
@@ -72,6 +72,83 @@ test("lstm_cell_forward matches the reference, masks by length and writes y/cy",
           assert.equal(cy[b * ldy + k], ck[b * H + k]);
         }
         for (let k = H; k < ldy; k++) assert.equal(y[b * ldy + k], 7, "y padding untouched");
+      }
+      ar.release(mark);
+    }
+  }
+});
+
+/** Row b of y (stride ldy, width H) is h' for active rows and 0 for inactive ones; its padding (filled 7) untouched. */
+function checkOutputRows(y: Float32Array, ldy: number, h: Float32Array, B: number, H: number, lengths: Int32Array, t: number, what: string): void {
+  for (let b = 0; b < B; b++) {
+    const active = t < lengths[b];
+    for (let k = 0; k < H; k++) assert.equal(y[b * ldy + k], active ? h[b * H + k] : 0, `${what} y row ${b}`);
+    for (let k = H; k < ldy; k++) assert.equal(y[b * ldy + k], 7, `${what} y padding untouched`);
+  }
+}
+
+/** The sizes of the cell tests: B × H, H below, at and past the SIMD width, with scalar tails. */
+const CELL_SIZES: [number, number][] = [[1, 1], [3, 5], [4, 8], [5, 13], [2, 64], [7, 33]];
+
+test("gru_cell_forward matches the reference, masks by length, leaves gh alone and writes y", async () => {
+  for (const eng of await engines()) {
+    const rng = mulberry32(5);
+    const ar = eng.arena;
+    for (const [B, H] of CELL_SIZES) {
+      const mark = ar.mark();
+      const ldgx = 3 * H + 2, ldgh = 3 * H + 1, ldy = H + 3;
+      const gx = rand(B * ldgx, rng, 3), gh = rand(B * ldgh, rng, 3), h = rand(B * H, rng);
+      const lengths = Int32Array.from({ length: B }, (_, b) => (b % 3 === 1 ? 2 : 5));
+      const t = 3;
+      const pgx = ar.putF32(gx), pgh = ar.putF32(gh), ph = ar.putF32(h), pl = ar.putI32(lengths);
+      const py = ar.putF32(new Float32Array(B * ldy).fill(7));
+      eng.kernels.gru_cell_forward(B, H, pgx, ldgx, pgh, ldgh, ph, py, ldy, pl, t);
+      const gx2 = gx.slice(), h2 = h.slice();
+      gruCellRef(B, H, gx2, ldgx, gh, ldgh, h2, lengths, t);
+      const what = `${eng.variant} gru B=${B} H=${H}`;
+      const dh = maxAbsDiff(ar.f32(ph, B * H), h2), dg = maxAbsDiff(ar.f32(pgx, B * ldgx), gx2);
+      assert.ok(dh < 1e-6, `${what} h: max diff ${dh}`);
+      assert.ok(dg < 1e-6, `${what} gates cache: max diff ${dg}`);
+      assert.deepEqual(ar.f32(pgh, B * ldgh), gh, `${what} gh untouched`);
+      checkOutputRows(ar.f32(py, B * ldy), ldy, ar.f32(ph, B * H), B, H, lengths, t, what);
+      for (let b = 0; b < B; b++) {
+        if (t < lengths[b]) continue;
+        for (let k = 0; k < H; k++) assert.equal(ar.f32(ph, B * H)[b * H + k], h[b * H + k], `${what} inactive h kept`);
+      }
+      // no lengths and no y: every row steps
+      const pgx3 = ar.putF32(gx), ph3 = ar.putF32(h);
+      eng.kernels.gru_cell_forward(B, H, pgx3, ldgx, pgh, ldgh, ph3, 0, 0, 0, t);
+      const gx3 = gx.slice(), h3 = h.slice();
+      gruCellRef(B, H, gx3, ldgx, gh, ldgh, h3, null, t);
+      assert.ok(maxAbsDiff(ar.f32(ph3, B * H), h3) < 1e-6, `${what} h without lengths`);
+      ar.release(mark);
+    }
+  }
+});
+
+test("rnn_cell_forward matches the reference, masks by length and writes y", async () => {
+  for (const eng of await engines()) {
+    const rng = mulberry32(6);
+    const ar = eng.arena;
+    for (const [B, H] of CELL_SIZES) {
+      const mark = ar.mark();
+      const ldg = H + 2, ldy = H + 3;
+      const gates = rand(B * ldg, rng, 3), h = rand(B * H, rng);
+      const lengths = Int32Array.from({ length: B }, (_, b) => (b % 3 === 1 ? 2 : 5));
+      const t = 3;
+      const pg = ar.putF32(gates), ph = ar.putF32(h), pl = ar.putI32(lengths);
+      const py = ar.putF32(new Float32Array(B * ldy).fill(7));
+      eng.kernels.rnn_cell_forward(B, H, pg, ldg, ph, py, ldy, pl, t);
+      const g2 = gates.slice(), h2 = h.slice();
+      rnnCellRef(B, H, g2, ldg, h2, lengths, t);
+      const what = `${eng.variant} rnn B=${B} H=${H}`;
+      const dh = maxAbsDiff(ar.f32(ph, B * H), h2), dg = maxAbsDiff(ar.f32(pg, B * ldg), g2);
+      assert.ok(dh < 1e-6, `${what} h: max diff ${dh}`);
+      assert.ok(dg < 1e-6, `${what} gates cache: max diff ${dg}`);
+      checkOutputRows(ar.f32(py, B * ldy), ldy, ar.f32(ph, B * H), B, H, lengths, t, what);
+      for (let b = 0; b < B; b++) {
+        if (t < lengths[b]) continue;
+        for (let k = 0; k < H; k++) assert.equal(ar.f32(ph, B * H)[b * H + k], h[b * H + k], `${what} inactive h kept`);
       }
       ar.release(mark);
     }

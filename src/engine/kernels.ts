@@ -18,6 +18,14 @@ export interface Kernels {
   gemm_tn(M: number, N: number, K: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, bias: Ptr, beta: number): void;
   /** One LSTM step over a batch: gates [B,4H] (stride ldg) z → activations; h, c [B,H] updated for rows with t < lengths[b]. */
   lstm_cell_forward(B: number, H: number, gates: Ptr, ldg: number, h: Ptr, c: Ptr, y: Ptr, ldy: number, cy: Ptr, ldcy: number, lengths: Ptr, t: number): void;
+  /**
+   * One GRU step over a batch: gx [B,3H] (stride ldgx) = x·W_ihᵀ + b_ih (r,z,n) → activations r,z,n; gh [B,3H]
+   * (stride ldgh) = h·W_hhᵀ + b_hh, read only; h [B,H] updated for rows with t < lengths[b]; y (stride ldy, 0 = none)
+   * ← h' of active rows, 0 for inactive ones.
+   */
+  gru_cell_forward(B: number, H: number, gx: Ptr, ldgx: number, gh: Ptr, ldgh: number, h: Ptr, y: Ptr, ldy: number, lengths: Ptr, t: number): void;
+  /** One RNN step over a batch: gates [B,H] (stride ldg) z → h' = tanh(z); h [B,H] updated for rows with t < lengths[b]; y as in gru_cell_forward. */
+  rnn_cell_forward(B: number, H: number, gates: Ptr, ldg: number, h: Ptr, y: Ptr, ldy: number, lengths: Ptr, t: number): void;
   /** score_j = q·keys_j; α = masked softmax; ctx = Σ α_j mem_j. */
   attention_dot_forward(B: number, S: number, Dk: number, Dm: number, q: Ptr, ldq: number, keys: Ptr, mem: Ptr, lengths: Ptr, rowsrc: Ptr, alpha: Ptr, ctx: Ptr, ldctx: number): void;
   /** score_j = v·tanh(qp + keys_j); α = masked softmax; ctx = Σ α_j mem_j. */
@@ -43,6 +51,20 @@ export interface Kernels {
    * Then gemm_nn(B, H, 4H, dgates, lddg, W_hh, H, dh, H, 0, 1) forms ∂L/∂h_{t-1}.
    */
   lstm_cell_backward(B: number, H: number, gates: Ptr, ldg: number, cprev: Ptr, ldcp: number, cnew: Ptr, ldcn: number, dh: Ptr, dc: Ptr, dgates: Ptr, lddg: number, lengths: Ptr, t: number): void;
+  /**
+   * Backward of one gru_cell_forward step. gates: the forward's activations r,z,n [B,3H] (stride ldg); gh: the
+   * forward's h·W_hhᵀ + b_hh (stride ldgh; its n block is read); hprev: h_{t-1} rows (stride ldhp; 0 = zeros).
+   * dh [B,H] contiguous: ∂L/∂h_t in, dh·z on return for active rows. dgx [B,3H] (stride lddgx, may alias gates
+   * exactly) ← ∂L/∂gx; dgh [B,3H] (stride lddgh, may alias gh exactly) ← ∂L/∂gh. Rows with lengths[b] ≤ t
+   * (lengths ≠ 0): dgx/dgh rows 0, dh unchanged. Then gemm_nn(B, H, 3H, dgh, lddgh, W_hh, H, dh, H, 0, 1) forms ∂L/∂h_{t-1}.
+   */
+  gru_cell_backward(B: number, H: number, gates: Ptr, ldg: number, gh: Ptr, ldgh: number, hprev: Ptr, ldhp: number, dh: Ptr, dgx: Ptr, lddgx: number, dgh: Ptr, lddgh: number, lengths: Ptr, t: number): void;
+  /**
+   * Backward of one rnn_cell_forward step. gates: the forward's h' [B,H] (stride ldg). dh [B,H] contiguous: ∂L/∂h_t in,
+   * 0 on return for active rows. dgates [B,H] (stride lddg, may alias gates exactly) ← ∂L/∂z = dh·(1 − h'²). Rows with
+   * lengths[b] ≤ t (lengths ≠ 0): dgates row 0, dh unchanged. Then gemm_nn(B, H, H, dgates, lddg, W_hh, H, dh, H, 0, 1) forms ∂L/∂h_{t-1}.
+   */
+  rnn_cell_backward(B: number, H: number, gates: Ptr, ldg: number, dh: Ptr, dgates: Ptr, lddg: number, lengths: Ptr, t: number): void;
   /**
    * Backward of attention_dot_forward from ∂L/∂ctx (dctx [B,Dm], stride lddctx) and the forward's alpha [B,S].
    * Accumulates (+=): dq [B,Dk] (stride lddq), dkeys [Bs,S,Dk], dmem [Bs,S,Dm]; dkeys may equal dmem (keys = mem).
@@ -110,6 +132,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "embedding_backward", "tanh_backward", "sum_rows", "dropout_forward", "mul_forward",
   "sgd_update", "adam_update", "sum_squares", "scale_forward", "nonfinite_count",
   "gemm_nt_i8", "gemm_i8_scratch", "gather_rows_i8", "i8_row_sums", "panels_size", "pack_panels", "gemm_pn",
+  "gru_cell_forward", "gru_cell_backward", "rnn_cell_forward", "rnn_cell_backward",
 ];
 
 export type Variant = "simd" | "relaxed";

@@ -64,6 +64,42 @@ export function lstmCellRef(
   }
 }
 
+/**
+ * GRU step (MODEL.md, gate order r, z, n): gx [B,3H] (stride ldgx) = x·W_ihᵀ + b_ih → activations r, z, n;
+ * gh [B,3H] (stride ldgh) = h·W_hhᵀ + b_hh, unchanged; h updated for active rows.
+ */
+export function gruCellRef(
+  B: number, H: number, gx: Mat, ldgx: number, gh: Mat, ldgh: number, h: Mat,
+  lengths: Int32Array | null, t: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    if (lengths && t >= lengths[b]) continue;
+    const x0 = b * ldgx, h0 = b * ldgh;
+    for (let k = 0; k < H; k++) {
+      const r = sigmoid(gx[x0 + k] + gh[h0 + k]);
+      const z = sigmoid(gx[x0 + H + k] + gh[h0 + H + k]);
+      const n = Math.tanh(gx[x0 + 2 * H + k] + r * gh[h0 + 2 * H + k]);
+      h[b * H + k] = (1 - z) * n + z * h[b * H + k];
+      gx[x0 + k] = r; gx[x0 + H + k] = z; gx[x0 + 2 * H + k] = n;
+    }
+  }
+}
+
+/** RNN step (MODEL.md, tanh): gates [B,H] (stride ldg) z → h' = tanh(z); h updated for active rows. */
+export function rnnCellRef(
+  B: number, H: number, gates: Mat, ldg: number, h: Mat,
+  lengths: Int32Array | null, t: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    if (lengths && t >= lengths[b]) continue;
+    for (let k = 0; k < H; k++) {
+      const hn = Math.tanh(gates[b * ldg + k]);
+      h[b * H + k] = hn;
+      gates[b * ldg + k] = hn;
+    }
+  }
+}
+
 export function softmaxMasked(scores: number[], L: number): number[] {
   const out = new Array(scores.length).fill(0);
   let m = -Infinity;
