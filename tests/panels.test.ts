@@ -67,6 +67,9 @@ const shapes: [string, Partial<ModelConfig>][] = [
   ["bahdanau additive", { decoder_style: "bahdanau", dec_layers: 1, input_feed: false }],
   ["luong general, no feeding", { attention: "general", input_feed: false, attn_dim: 0 }],
   ["no attention (RNNenc)", { attention: "none", decoder_style: "bahdanau", dec_layers: 1, input_feed: false, attn_dim: 0, bidirectional: false, enc_layers: 2 }],
+  ["gru, bahdanau additive (RNNsearch)", { cell: "gru", decoder_style: "bahdanau", dec_layers: 1, input_feed: false }],
+  ["gru, luong additive, input feeding, 2 layers", { cell: "gru" }],
+  ["rnn, luong general", { cell: "rnn", attention: "general", input_feed: false, attn_dim: 0 }],
 ];
 
 test("a packed model decodes as the unpacked one (greedy and beam, every model shape)", async () => {

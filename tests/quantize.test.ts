@@ -153,11 +153,15 @@ test("quantizeRows: |q·s − w| ≤ s/2 per element, s = max|row|/127, zero row
 // Tolerance of the quantised golden models (random weights of PyTorch's init,
 // sizes 4-13): every log-probability within LOGP_TOL nats of the f32 model's;
 // greedy output identical for at least GREEDY_SAME of the sentences.
+// The plain-RNN cases avoid the 2-layer ones: a tanh RNN with uniform ±0.8
+// random weights is close to chaotic, and the int8 rounding of a 2-layer one
+// (rnn-bahdanau-dot-uni-l2) moves log-probabilities by 0.15-0.25 nats.
 const LOGP_TOL = 0.05;
 const GREEDY_SAME = 0.75;
 const QUANT_GOLDEN = [
   "luong-additive-bi-l1", "luong-general-uni-l2", "luong-dot-bi-l2", "luong-none-uni-l1",
   "bahdanau-additive-bi-l2", "bahdanau-general-uni-l1", "bahdanau-dot-uni-l2", "luong-additive-bi-l2-nofeed",
+  "gru-bahdanau-additive-bi-l2", "gru-luong-general-uni-l2", "rnn-luong-additive-bi-l1", "rnn-bahdanau-general-uni-l1",
 ];
 
 test(`quantised golden models: log-probs within ${LOGP_TOL} of f32, greedy ids mostly identical (both builds)`, async (t) => {

@@ -210,22 +210,25 @@ function pairs(n: number, seed: number): { src: number[]; tgt: number[] }[] {
   return Array.from({ length: n }, () => ({ src: ids(23), tgt: ids(29) }));
 }
 
-async function trained(engine: Engine): Promise<Model> {
-  const model = Model.create(engine, CONFIG);
+async function trained(engine: Engine, cell?: "gru" | "rnn"): Promise<Model> {
+  const model = Model.create(engine, cell ? { ...CONFIG, cell } : CONFIG);
   initialize(model, { kind: "uniform", range: 0.1 }, 4);
   const trainer = new Trainer(model, pairs(96, 5), null, { ...DEFAULT_TRAIN, steps: 6, batchSentences: 16, dropout: 0.2, labelSmoothing: 0.1, seed: 3 });
   await trainer.run();
   return model;
 }
 
-test("training with 2 threads gives bitwise the parameters of 1 thread; so does batched beam search", async () => {
+test("training with 2 threads gives bitwise the parameters of 1 thread; so does batched beam search (every cell)", async () => {
   const variant: Variant = "simd";
-  const a = await trained(await loadEngine({ variant }));
-  const b = await trained(await pooled(variant, 2));
-  assert.deepEqual(b.toBytes(), a.toBytes(), "trained parameters (safetensors bytes) differ");
-  const srcs = pairs(37, 6).map((p) => p.src);
-  const opts = { beam: 4, nbest: 2, batchSentences: 16, attention: true };
-  assert.deepEqual(searchIds(b, srcs, opts), searchIds(a, srcs, opts), "beam search output differs");
+  const one = await loadEngine({ variant }), two = await pooled(variant, 2);
+  for (const cell of [undefined, "gru", "rnn"] as const) {
+    const a = await trained(one, cell);
+    const b = await trained(two, cell);
+    assert.deepEqual(b.toBytes(), a.toBytes(), `${cell ?? "lstm"}: trained parameters (safetensors bytes) differ`);
+    const srcs = pairs(37, 6).map((p) => p.src);
+    const opts = { beam: 4, nbest: 2, batchSentences: 16, attention: true };
+    assert.deepEqual(searchIds(b, srcs, opts), searchIds(a, srcs, opts), `${cell ?? "lstm"}: beam search output differs`);
+  }
 });
 
 test("a process exits after using a pool, with and without close()", () => {

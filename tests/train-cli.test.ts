@@ -20,7 +20,7 @@ function writeLines(name: string, rows: unknown[]): string {
 }
 
 test("one SGD step from the CLI equals PyTorch's p − lr·∂L/∂p (1e-5)", async () => {
-  for (const name of ["luong-additive-bi-l2-nofeed", "bahdanau-general-uni-l2", "luong-dot-bi-l1"]) {
+  for (const name of ["luong-additive-bi-l2-nofeed", "bahdanau-general-uni-l2", "luong-dot-bi-l1", "gru-bahdanau-additive-bi-l2", "rnn-luong-general-uni-l2"]) {
     const fx = JSON.parse(readFileSync(join(GOLDEN, `${name}.json`), "utf8"));
     const data = writeLines(`${name}.jsonl`, fx.pairs);
     const out = join(tmp, `${name}.sgd.safetensors`);

@@ -47,11 +47,13 @@ test(`training: loss and gradients of ${names.length} PyTorch models`, async (t)
   }
 });
 
-test("finite differences of the whole model loss (every style × attention)", async () => {
+test("finite differences of the whole model loss (every style × attention, every cell)", async () => {
   const eng = await loadEngine({ variant: "simd" });
   const rng = mulberry32(7);
   for (const name of ["luong-none-bi-l2", "luong-dot-uni-l1", "luong-general-bi-l1", "luong-additive-bi-l2-nofeed",
-    "bahdanau-none-uni-l2", "bahdanau-dot-bi-l1", "bahdanau-general-uni-l2", "bahdanau-additive-bi-l2"]) {
+    "bahdanau-none-uni-l2", "bahdanau-dot-bi-l1", "bahdanau-general-uni-l2", "bahdanau-additive-bi-l2",
+    "gru-luong-additive-bi-l2", "gru-bahdanau-additive-bi-l2", "gru-luong-dot-uni-l1", "gru-bahdanau-none-uni-l2",
+    "rnn-luong-general-bi-l1", "rnn-bahdanau-additive-bi-l2", "rnn-luong-additive-bi-l2-nofeed", "rnn-bahdanau-dot-bi-l1"]) {
     const fx = JSON.parse(readFileSync(dir + name + ".json", "utf8"));
     const mark = eng.arena.mark();
     const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);

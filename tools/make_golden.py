@@ -78,14 +78,16 @@ class Seq2Seq(nn.Module):
         self.attention = cfg["attention"]
         self.style = cfg["decoder_style"]
         self.input_feed = bool(cfg["input_feed"]) and self.style == "luong"
+        self.cell = cfg.get("cell", "lstm")
         Hm, Hd = self.Hm, self.Hd
+        rnn_class = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[self.cell]
 
         self.src_embed = nn.Embedding(cfg["src_vocab_size"], E_)
         self.tgt_embed = nn.Embedding(cfg["tgt_vocab_size"], E_)
-        self.encoder = nn.LSTM(E_, He, cfg["enc_layers"], batch_first=True,
-                               bidirectional=cfg["bidirectional"])
+        self.encoder = rnn_class(E_, He, cfg["enc_layers"], batch_first=True,
+                                 bidirectional=cfg["bidirectional"])
         self.bridge = nn.Linear(Hm, self.Ld * Hd)
-        self.decoder = nn.LSTM(in0(cfg), Hd, self.Ld, batch_first=True)
+        self.decoder = rnn_class(in0(cfg), Hd, self.Ld, batch_first=True)
         if self.attention == "general":
             self.attn = nn.Linear(Hm, Hd, bias=False)
         elif self.attention == "additive":
@@ -102,7 +104,9 @@ class Seq2Seq(nn.Module):
         emb = self.src_embed(src)
         packed = pack_padded_sequence(emb, torch.tensor(lens, dtype=torch.int64),
                                       batch_first=True, enforce_sorted=False)
-        out, (h_n, _c_n) = self.encoder(packed)
+        out, h_n = self.encoder(packed)
+        if self.cell == "lstm":
+            h_n = h_n[0]
         M, _ = pad_packed_sequence(out, batch_first=True, total_length=S)
         if self.D == 2:
             mbar = torch.cat([h_n[-2], h_n[-1]], dim=1)   # [→h_S ; ←h_1]
@@ -142,17 +146,24 @@ class Seq2Seq(nn.Module):
         emb = self.tgt_embed(y_prev)
         if self.style == "luong":
             x = torch.cat([emb, feed], dim=1) if self.input_feed else emb
-            out, (h, c) = self.decoder(x.unsqueeze(1), (h, c))
+            out, (h, c) = self.run_decoder(x, h, c)
             ht = out[:, 0]
             alpha, ctx = self.attend(enc, ht)
         else:
             alpha, ctx = self.attend(enc, h[-1])
             x = torch.cat([emb, ctx], dim=1)
-            out, (h, c) = self.decoder(x.unsqueeze(1), (h, c))
+            out, (h, c) = self.run_decoder(x, h, c)
             ht = out[:, 0]
         htil = torch.tanh(self.attn_out(torch.cat([ctx, ht], dim=1)))
         logits = self.generator(htil)
         return F.log_softmax(logits, dim=1), alpha, (h, c, htil)
+
+    def run_decoder(self, x, h, c):
+        """One step of the decoder RNN; c is carried (unused) for gru and rnn."""
+        if self.cell == "lstm":
+            return self.decoder(x.unsqueeze(1), (h, c))
+        out, h = self.decoder(x.unsqueeze(1), h)
+        return out, (h, c)
 
     def teacher_forced(self, src, src_lens, tgt_in):
         """Returns logp [B, T, Vt] and attention [B, T, S] (or None)."""
@@ -182,20 +193,21 @@ def expected_params(cfg):
     D = 2 if cfg["bidirectional"] else 1
     Hm = D * He
     Le, Ld = cfg["enc_layers"], cfg["dec_layers"]
+    G = {"lstm": 4, "gru": 3, "rnn": 1}[cfg.get("cell", "lstm")]
     p = {"src_embed.weight": [Vs, E_], "tgt_embed.weight": [Vt, E_]}
     for k in range(Le):
         for suf in ([""] + (["_reverse"] if D == 2 else [])):
-            p[f"encoder.weight_ih_l{k}{suf}"] = [4 * He, E_ if k == 0 else Hm]
-            p[f"encoder.weight_hh_l{k}{suf}"] = [4 * He, He]
-            p[f"encoder.bias_ih_l{k}{suf}"] = [4 * He]
-            p[f"encoder.bias_hh_l{k}{suf}"] = [4 * He]
+            p[f"encoder.weight_ih_l{k}{suf}"] = [G * He, E_ if k == 0 else Hm]
+            p[f"encoder.weight_hh_l{k}{suf}"] = [G * He, He]
+            p[f"encoder.bias_ih_l{k}{suf}"] = [G * He]
+            p[f"encoder.bias_hh_l{k}{suf}"] = [G * He]
     p["bridge.weight"] = [Ld * Hd, Hm]
     p["bridge.bias"] = [Ld * Hd]
     for k in range(Ld):
-        p[f"decoder.weight_ih_l{k}"] = [4 * Hd, in0(cfg) if k == 0 else Hd]
-        p[f"decoder.weight_hh_l{k}"] = [4 * Hd, Hd]
-        p[f"decoder.bias_ih_l{k}"] = [4 * Hd]
-        p[f"decoder.bias_hh_l{k}"] = [4 * Hd]
+        p[f"decoder.weight_ih_l{k}"] = [G * Hd, in0(cfg) if k == 0 else Hd]
+        p[f"decoder.weight_hh_l{k}"] = [G * Hd, Hd]
+        p[f"decoder.bias_ih_l{k}"] = [G * Hd]
+        p[f"decoder.bias_hh_l{k}"] = [G * Hd]
     if cfg["attention"] == "general":
         p["attn.weight"] = [Hd, Hm]
     if cfg["attention"] == "additive":
@@ -481,26 +493,31 @@ def make_pairs():
 
 
 def model_specs():
+    """Every style × attention × uni/bi × 1 and 2 layers, plus two without
+    input feeding, for each cell (the LSTM ones first: their seeds and files
+    stay what they were before the other cells existed)."""
     specs = []
-    for style in ("luong", "bahdanau"):
-        for att in ("none", "dot", "general", "additive"):
-            for bi in (True, False):
-                for layers in (1, 2):
-                    specs.append((style, att, bi, layers, style == "luong"))
-    specs.append(("luong", "general", False, 1, False))
-    specs.append(("luong", "additive", True, 2, False))
+    for cell in ("lstm", "gru", "rnn"):
+        for style in ("luong", "bahdanau"):
+            for att in ("none", "dot", "general", "additive"):
+                for bi in (True, False):
+                    for layers in (1, 2):
+                        specs.append((style, att, bi, layers, style == "luong", cell))
+        specs.append(("luong", "general", False, 1, False, cell))
+        specs.append(("luong", "additive", True, 2, False, cell))
     return specs
 
 
-def spec_name(style, att, bi, layers, feed):
+def spec_name(style, att, bi, layers, feed, cell):
     name = f"{style}-{att}-{'bi' if bi else 'uni'}-l{layers}"
     if style == "luong" and not feed:
         name += "-nofeed"
-    return name
+    # LSTM names carry no cell: the config key is absent for them
+    return name if cell == "lstm" else f"{cell}-{name}"
 
 
-def make_config(style, att, bi, layers, feed):
-    return {
+def make_config(style, att, bi, layers, feed, cell):
+    cfg = {
         "src_vocab_size": VS,
         "tgt_vocab_size": VT,
         "emb_dim": E,
@@ -514,6 +531,9 @@ def make_config(style, att, bi, layers, feed):
         "decoder_style": style,
         "input_feed": feed,
     }
+    if cell != "lstm":
+        cfg["cell"] = cell
+    return cfg
 
 
 def r7(x):
@@ -530,7 +550,6 @@ def r7(x):
 
 
 def generate(index, spec, pairs):
-    style, att, bi, layers, feed = spec
     name = spec_name(*spec)
     cfg = make_config(*spec)
     base = 1000 * (index + 1)

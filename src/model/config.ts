@@ -5,6 +5,8 @@ import { S2SError } from "../errors.js";
 
 export type Attention = "none" | "dot" | "general" | "additive";
 export type DecoderStyle = "luong" | "bahdanau";
+/** The recurrent cell of encoder and decoder (docs/model.md "Recurrent cells"). */
+export type Cell = "lstm" | "gru" | "rnn";
 
 export interface ModelConfig {
   src_vocab_size: number;
@@ -19,10 +21,24 @@ export interface ModelConfig {
   attention: Attention;
   decoder_style: DecoderStyle;
   input_feed: boolean;
+  /**
+   * Absent means "lstm": a config is written with `cell` only when it was
+   * given, so a file without it stays the same file byte for byte.
+   */
+  cell?: Cell;
 }
 
-/** The recurrent cells the model format defines; this version runs only "lstm". */
-export const CELLS = ["lstm", "gru", "rnn"] as const;
+/** The recurrent cells the model format defines. */
+export const CELLS: readonly Cell[] = ["lstm", "gru", "rnn"];
+
+/** Gate blocks G of a cell: its recurrent weights have G·H rows (4 lstm, 3 gru, 1 rnn). */
+export const GATE_BLOCKS: Readonly<Record<Cell, number>> = { lstm: 4, gru: 3, rnn: 1 };
+
+/** Every key a config may hold; any other key is refused. */
+export const CONFIG_KEYS: readonly string[] = [
+  "src_vocab_size", "tgt_vocab_size", "emb_dim", "enc_hidden", "bidirectional", "enc_layers", "dec_layers",
+  "dec_hidden", "attn_dim", "attention", "decoder_style", "input_feed", "cell",
+];
 
 export const PAD = 0, UNK = 1, BOS = 2, EOS = 3;
 export const NUM_SPECIALS = 4;
@@ -34,6 +50,9 @@ export interface Dims {
   /** input size of decoder layer 0 */
   in0: number;
   feed: boolean;
+  cell: Cell;
+  /** gate blocks of the cell (GATE_BLOCKS) */
+  G: number;
 }
 
 export function dims(c: ModelConfig): Dims {
@@ -41,9 +60,10 @@ export function dims(c: ModelConfig): Dims {
   const Hm = D * c.enc_hidden;
   const feed = c.decoder_style === "luong" && c.input_feed;
   const in0 = c.decoder_style === "bahdanau" ? c.emb_dim + Hm : feed ? c.emb_dim + c.dec_hidden : c.emb_dim;
+  const cell = c.cell ?? "lstm";
   return {
     Vs: c.src_vocab_size, Vt: c.tgt_vocab_size, E: c.emb_dim, He: c.enc_hidden, D, Hm,
-    Le: c.enc_layers, Ld: c.dec_layers, Hd: c.dec_hidden, A: c.attn_dim, in0, feed,
+    Le: c.enc_layers, Ld: c.dec_layers, Hd: c.dec_hidden, A: c.attn_dim, in0, feed, cell, G: GATE_BLOCKS[cell],
   };
 }
 
@@ -52,12 +72,10 @@ export const MAX_DIM = 1 << 20;
 
 /**
  * Parses a config (the JSON string from the file's metadata, or an object)
- * and checks every key. Unknown keys are ignored (forward compatible);
- * `attn_dim` may be omitted unless attention is additive; `input_feed`
- * defaults to true for luong. `cell` (docs/model.md) may be absent or
- * "lstm": "gru" and "rnn" cells are part of the model format but this
- * version does not run them, so it refuses them instead of misreading
- * their tensors.
+ * and checks every key. A key the format does not define is refused (a
+ * misspelt key would otherwise silently take its default); `attn_dim` may be
+ * omitted unless attention is additive; `input_feed` defaults to true for
+ * luong; `cell` defaults to "lstm" and is kept only when given.
  */
 export function parseConfig(input: string | unknown, source = "config"): ModelConfig {
   let obj: unknown = input;
@@ -88,8 +106,10 @@ export function parseConfig(input: string | unknown, source = "config"): ModelCo
     if (typeof v !== "string" || !values.includes(v as T)) throw new S2SError(`${source}: config ${k} = ${JSON.stringify(v)} must be one of ${values.join(", ")}`);
     return v as T;
   };
-  const cell = oneOf("cell", CELLS, "lstm");
-  if (cell !== "lstm") throw new S2SError(`${source}: config cell = ${JSON.stringify(cell)}: this version runs only lstm cells (gru and rnn are defined in docs/model.md but not implemented)`);
+  for (const key of Object.keys(o)) {
+    if (!CONFIG_KEYS.includes(key)) throw new S2SError(`${source}: config has an unknown key ${JSON.stringify(key)} (known: ${CONFIG_KEYS.join(", ")})`);
+  }
+  const cell = o.cell === undefined ? undefined : oneOf("cell", CELLS, "lstm");
   const attention = oneOf("attention", ["none", "dot", "general", "additive"] as const, "additive");
   const decoder_style = oneOf("decoder_style", ["luong", "bahdanau"] as const, "luong");
   const c: ModelConfig = {
@@ -106,6 +126,7 @@ export function parseConfig(input: string | unknown, source = "config"): ModelCo
     decoder_style,
     input_feed: bool("input_feed", decoder_style === "luong"),
   };
+  if (cell !== undefined) c.cell = cell;
   const d = dims(c);
   if (attention === "dot" && d.Hd !== d.Hm) {
     throw new S2SError(`${source}: dot attention needs dec_hidden (${d.Hd}) = encoder memory size (${d.Hm} = ${d.D}·enc_hidden)`);
@@ -128,19 +149,19 @@ export function paramSpecs(c: ModelConfig): ParamSpec[] {
   for (let k = 0; k < d.Le; k++) {
     for (const suffix of c.bidirectional ? ["", "_reverse"] : [""]) {
       const inp = k === 0 ? d.E : d.Hm;
-      p.push({ name: `encoder.weight_ih_l${k}${suffix}`, shape: [4 * d.He, inp] });
-      p.push({ name: `encoder.weight_hh_l${k}${suffix}`, shape: [4 * d.He, d.He] });
-      p.push({ name: `encoder.bias_ih_l${k}${suffix}`, shape: [4 * d.He] });
-      p.push({ name: `encoder.bias_hh_l${k}${suffix}`, shape: [4 * d.He] });
+      p.push({ name: `encoder.weight_ih_l${k}${suffix}`, shape: [d.G * d.He, inp] });
+      p.push({ name: `encoder.weight_hh_l${k}${suffix}`, shape: [d.G * d.He, d.He] });
+      p.push({ name: `encoder.bias_ih_l${k}${suffix}`, shape: [d.G * d.He] });
+      p.push({ name: `encoder.bias_hh_l${k}${suffix}`, shape: [d.G * d.He] });
     }
   }
   p.push({ name: "bridge.weight", shape: [d.Ld * d.Hd, d.Hm] });
   p.push({ name: "bridge.bias", shape: [d.Ld * d.Hd] });
   for (let k = 0; k < d.Ld; k++) {
-    p.push({ name: `decoder.weight_ih_l${k}`, shape: [4 * d.Hd, k === 0 ? d.in0 : d.Hd] });
-    p.push({ name: `decoder.weight_hh_l${k}`, shape: [4 * d.Hd, d.Hd] });
-    p.push({ name: `decoder.bias_ih_l${k}`, shape: [4 * d.Hd] });
-    p.push({ name: `decoder.bias_hh_l${k}`, shape: [4 * d.Hd] });
+    p.push({ name: `decoder.weight_ih_l${k}`, shape: [d.G * d.Hd, k === 0 ? d.in0 : d.Hd] });
+    p.push({ name: `decoder.weight_hh_l${k}`, shape: [d.G * d.Hd, d.Hd] });
+    p.push({ name: `decoder.bias_ih_l${k}`, shape: [d.G * d.Hd] });
+    p.push({ name: `decoder.bias_hh_l${k}`, shape: [d.G * d.Hd] });
   }
   if (c.attention === "general") p.push({ name: "attn.weight", shape: [d.Hd, d.Hm] });
   if (c.attention === "additive") {

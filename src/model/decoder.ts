@@ -5,6 +5,7 @@
 import type { Model } from "./model.js";
 import type { EncoderOutput } from "./encoder.js";
 import { embed, linear } from "./linear.js";
+import { cellForward, recurrentTarget } from "./cell.js";
 
 export class DecoderRun {
   /** rows in use */
@@ -23,6 +24,8 @@ export class DecoderRun {
   private readonly parents: number;
   private readonly emb: number;
   private readonly gates: number;
+  /** gru: h·W_hhᵀ + b_hh [Rmax, 3Hd] */
+  private readonly gh: number;
   private readonly ctx: number;
   private htil: number;
   private readonly qp: number;
@@ -42,7 +45,8 @@ export class DecoderRun {
     this.prev = a.alloc(Rmax * 4);
     this.parents = a.alloc(Rmax * 4);
     this.emb = a.allocF32(Rmax * d.E);
-    this.gates = a.allocF32(Rmax * 4 * d.Hd);
+    this.gates = a.allocF32(Rmax * d.G * d.Hd);
+    this.gh = d.cell === "gru" ? a.allocF32(Rmax * d.G * d.Hd) : 0;
     this.ctx = a.allocF32(Rmax * d.Hm);
     this.htil = a.allocF32(Rmax * d.Hd);
     this.qp = a.allocF32(Rmax * Math.max(1, d.A));
@@ -119,7 +123,7 @@ export class DecoderRun {
   step(prevIds: ArrayLike<number>): void {
     const { arena: a, kernels: k } = this.model.engine;
     const m = this.model, d = m.dims, R = this.R;
-    const G = 4 * d.Hd;
+    const G = d.G * d.Hd;
     const bahdanau = m.config.decoder_style === "bahdanau";
     a.i32(this.prev, R).set(prevIds);
     // emb = tgt_embed[y_{t-1}]: [R, E]
@@ -127,7 +131,7 @@ export class DecoderRun {
     // bahdanau: α_t, ctx_t = attend(s_{t-1}) before the RNN
     if (bahdanau) this.attend(this.h[d.Ld - 1]);
     for (let l = 0; l < d.Ld; l++) {
-      const w = m.lstm("decoder", l);
+      const w = m.recurrent("decoder", l);
       if (l === 0) {
         // gates = [emb ; extra]·W_ihᵀ + b, split over the column blocks of W_ih
         linear(m, w.ih, 0, d.E, R, this.emb, d.E, this.gates, G, w.bias, 0);
@@ -136,9 +140,10 @@ export class DecoderRun {
       } else {
         linear(m, w.ih, 0, d.Hd, R, this.h[l - 1], d.Hd, this.gates, G, w.bias, 0);
       }
-      // gates += h_l·W_hhᵀ, then the cell update
-      linear(m, w.hh, 0, d.Hd, R, this.h[l], d.Hd, this.gates, G, 0, 1);
-      k.lstm_cell_forward(R, d.Hd, this.gates, G, this.h[l], this.c[l], 0, 0, 0, 0, 0, 0);
+      // gates += h_l·W_hhᵀ (gru: gh = h_l·W_hhᵀ + b_hh), then the cell update
+      const r = recurrentTarget(w, this.gates, G, this.gh, G);
+      linear(m, w.hh, 0, d.Hd, R, this.h[l], d.Hd, r.y, r.ldy, r.bias, r.beta);
+      cellForward(k, d.cell, R, d.Hd, this.gates, G, this.gh, G, this.h[l], this.c[l], 0, 0, 0, 0, 0, 0);
     }
     const top = this.h[d.Ld - 1];
     // luong: α_t, ctx_t = attend(h_t)

@@ -4,6 +4,7 @@
 
 import type { Model } from "./model.js";
 import { embed, linear } from "./linear.js";
+import { cellForward, recurrentTarget } from "./cell.js";
 
 export interface EncoderOutput {
   /** sentences and padded length */
@@ -44,9 +45,10 @@ export interface EncoderLayerCache {
   mask: number;
   /** layer output [B, S, Hm] */
   out: number;
-  /** per direction: gate activations [B, S, 4He] and cell states c_t [B, S, He] */
+  /** per direction: gate activations [B, S, G·He]; lstm: cell states c_t [B, S, He]; gru: h·W_hhᵀ + b_hh [B, S, 3He] (else 0) */
   gates: number[];
   cells: number[];
+  recur: number[];
 }
 
 export interface EncoderCache {
@@ -79,9 +81,12 @@ export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout |
   const x = arena.allocF32(N * d.E);
   embed(model, "src_embed.weight", N, idsPtr, x, d.E);
 
-  const G = 4 * d.He;
-  // [B, S, 4He]: input projections, then per-step gates (one per layer and direction when training)
+  const G = d.G * d.He;
+  const gru = d.cell === "gru";
+  // [B, S, G·He]: input projections, then per-step gates (one per layer and direction when training)
   let xproj = train ? 0 : arena.allocF32(N * G);
+  // gru: h·W_hhᵀ + b_hh, one [B, 3He] block per step ([B, S, 3He] when training: backward reads it)
+  let gh = gru && !train ? arena.allocF32(B * G) : 0;
   const h = arena.allocF32(B * d.He), c = arena.allocF32(B * d.He);
   const mbar = arena.allocF32(B * d.Hm);
   const cache: EncoderCache | null = train ? { layers: [] } : null;
@@ -97,28 +102,33 @@ export function encode(model: Model, srcs: ArrayLike<number>[], train: Dropout |
       inp = dropped;
     }
     out = arena.allocF32(N * d.Hm); // [B, S, Hm] = [→h ; ←h]
-    const lc: EncoderLayerCache = { inp, inSize, mask, out, gates: [], cells: [] };
+    const lc: EncoderLayerCache = { inp, inSize, mask, out, gates: [], cells: [], recur: [] };
     cache?.layers.push(lc);
     for (let dir = 0; dir < d.D; dir++) {
-      const w = model.lstm("encoder", layer, dir === 1);
+      const w = model.recurrent("encoder", layer, dir === 1);
       let cells = 0;
       if (cache) {
         xproj = arena.allocF32(N * G);
-        cells = arena.allocF32(N * d.He);
+        cells = d.cell === "lstm" ? arena.allocF32(N * d.He) : 0;
+        if (gru) gh = arena.allocF32(N * G);
         lc.gates.push(xproj);
         lc.cells.push(cells);
+        lc.recur.push(gh);
       }
-      // xproj = inp·W_ihᵀ + (b_ih + b_hh) for all positions at once
+      // xproj = inp·W_ihᵀ + bias for all positions at once (bias: b_ih + b_hh; gru: b_ih)
       linear(model, w.ih, 0, inSize, N, inp, inSize, xproj, G, w.bias, 0);
       arena.f32(h, B * d.He).fill(0);
       arena.f32(c, B * d.He).fill(0);
       for (let j = 0; j < S; j++) {
         const t = dir === 0 ? j : S - 1 - j;
-        const gates = xproj + t * G * 4; // rows b at stride S·4He
-        // gates += h·W_hhᵀ
-        linear(model, w.hh, 0, d.He, B, h, d.He, gates, S * G, 0, 1);
-        // rows with t ≥ length keep h = c = 0 (reverse) or their last state (forward)
-        k.lstm_cell_forward(B, d.He, gates, S * G, h, c, out + (t * d.Hm + dir * d.He) * 4, S * d.Hm,
+        const gates = xproj + t * G * 4; // rows b at stride S·G·He
+        // gru's gh: one block per step when training (rows at stride S·3He), else reused ([B, 3He])
+        const ght = cache && gru ? gh + t * G * 4 : gh, ldgh = cache ? S * G : G;
+        // gates += h·W_hhᵀ (gru: gh = h·W_hhᵀ + b_hh)
+        const r = recurrentTarget(w, gates, S * G, ght, ldgh);
+        linear(model, w.hh, 0, d.He, B, h, d.He, r.y, r.ldy, r.bias, r.beta);
+        // rows with t ≥ length keep their state: 0 (reverse) or their last one (forward)
+        cellForward(k, d.cell, B, d.He, gates, S * G, ght, ldgh, h, c, out + (t * d.Hm + dir * d.He) * 4, S * d.Hm,
           cells ? cells + t * d.He * 4 : 0, S * d.He, lengths, t);
       }
       if (layer === d.Le - 1) {

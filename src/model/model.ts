@@ -6,7 +6,7 @@
 import { S2SError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 import { parseSafetensors, serializeSafetensors, type SafeTensors, type TensorData } from "../io/safetensors.js";
-import { dims, numel, paramSpecs, parseConfig, type Dims, type ModelConfig, type ParamSpec } from "./config.js";
+import { dims, numel, paramSpecs, parseConfig, type Cell, type Dims, type ModelConfig, type ParamSpec } from "./config.js";
 import { isQuantized, parseQuantization, scaleName } from "./quant.js";
 
 export interface ParamSlot extends ParamSpec {
@@ -18,9 +18,20 @@ export interface ParamSlot extends ParamSpec {
   scale: number;
 }
 
-/** Merged LSTM bias b_ih + b_hh for one LSTM (name prefix e.g. "encoder" + suffix "_l0_reverse"). */
-export interface LstmWeights {
-  wih: number; whh: number; bias: number;
+/** The weights of one recurrent layer (one direction) of any cell. */
+export interface RecurrentWeights {
+  cell: Cell;
+  /** gate blocks: W_ih and W_hh have G·hidden rows */
+  G: number;
+  wih: number; whh: number;
+  /**
+   * The bias added to the input projection x·W_ihᵀ: b_ih + b_hh merged for
+   * lstm and rnn (the recurrent product then adds none); b_ih alone for gru,
+   * whose r gate multiplies W_hn·h + b_hn, so b_hh stays with h·W_hhᵀ.
+   */
+  bias: number;
+  /** gru: b_hh (added to h·W_hhᵀ); 0 for lstm and rnn */
+  bhh: number;
   inSize: number; hidden: number;
   /** parameter names of W_ih and W_hh */
   ih: string; hh: string;
@@ -57,7 +68,7 @@ export class Model {
   /** Start and size (floats) of the parameter block. */
   readonly paramsPtr: number;
   readonly paramCount: number;
-  /** Derived tensors (merged biases), recomputed by refresh(). */
+  /** Derived tensors (merged biases of lstm and rnn layers), recomputed by refresh(). */
   private readonly merged = new Map<string, number>();
   /** int8 models: i32 row sums Σ_k W[j, c0:c0+K] of the column ranges gemm_nt_i8 reads. */
   private readonly rowSumBlocks = new RangeBlocks();
@@ -93,7 +104,7 @@ export class Model {
       return slot;
     });
     for (const s of this.specs) {
-      if (s.name.includes(".bias_ih_")) this.merged.set(s.name.replace(".bias_ih_", ".bias_"), arena.allocF32(s.size));
+      if (s.name.includes(".bias_ih_") && this.dims.cell !== "gru") this.merged.set(s.name.replace(".bias_ih_", ".bias_"), arena.allocF32(s.size));
     }
     if (quantized) {
       for (const [name, c0, K] of this.columnRanges((s) => s.dtype === "I8" && !s.name.endsWith("_embed.weight"))) {
@@ -232,7 +243,7 @@ export class Model {
     return m;
   }
 
-  /** Recomputes derived tensors after the parameters changed (merged LSTM biases, int8 row sums, column panels). */
+  /** Recomputes derived tensors after the parameters changed (merged biases, int8 row sums, column panels). */
   refresh(): void {
     const k = this.engine.kernels;
     for (const [mergedName, ptr] of this.merged) {
@@ -283,14 +294,16 @@ export class Model {
     return this.engine.arena.f32(s.ptr, s.size);
   }
 
-  /** The weights of one LSTM: prefix "encoder" | "decoder", layer, reverse. */
-  lstm(prefix: "encoder" | "decoder", layer: number, reverse = false): LstmWeights {
+  /** The weights of one recurrent layer: prefix "encoder" | "decoder", layer, reverse. */
+  recurrent(prefix: "encoder" | "decoder", layer: number, reverse = false): RecurrentWeights {
     const sfx = `_l${layer}${reverse ? "_reverse" : ""}`;
+    const { cell, G } = this.dims;
     const wih = this.slot(`${prefix}.weight_ih${sfx}`);
-    const bias = this.merged.get(`${prefix}.bias${sfx}`);
+    const bias = cell === "gru" ? this.ptr(`${prefix}.bias_ih${sfx}`) : this.merged.get(`${prefix}.bias${sfx}`);
     if (bias === undefined) throw new Error(`internal: no merged bias for ${prefix}${sfx}`);
+    const bhh = cell === "gru" ? this.ptr(`${prefix}.bias_hh${sfx}`) : 0;
     const hh = `${prefix}.weight_hh${sfx}`;
-    return { wih: wih.ptr, whh: this.ptr(hh), bias, inSize: wih.shape[1], hidden: wih.shape[0] / 4, ih: wih.name, hh };
+    return { cell, G, wih: wih.ptr, whh: this.ptr(hh), bias, bhh, inSize: wih.shape[1], hidden: wih.shape[0] / G, ih: wih.name, hh };
   }
 
   /** All parameters as safetensors tensors (copies), sorted by name; int8 ones with their `.scale`. */

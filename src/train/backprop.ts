@@ -11,6 +11,7 @@
 import { BOS, PAD } from "../model/config.js";
 import { encode, type Dropout } from "../model/encoder.js";
 import type { Model } from "../model/model.js";
+import { cellForward } from "../model/cell.js";
 import type { Grads } from "./grads.js";
 
 export interface BatchIds {
@@ -72,7 +73,8 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
     const enc = encode(model, batch.srcs, drop);
     const S = enc.S;
     const { E, Hd, Hm, A, Ld, Vt } = d;
-    const G = 4 * Hd;
+    const G = d.G * Hd;
+    const cell = d.cell, lstm = cell === "lstm", gru = cell === "gru";
     const bahdanau = model.config.decoder_style === "bahdanau";
     const attention = model.config.attention;
     const in0 = d.in0;
@@ -92,11 +94,13 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
     const emb = arena.allocF32(T * B * E);
     k.gather_rows(T * B, E, model.ptr("tgt_embed.weight"), E, prev, emb, E);
     const embMask = drop.apply(emb, T * B * E);
-    const hC: number[] = [], cC: number[] = [], gC: number[] = [], inC: number[] = [], inMask: number[] = [];
+    // per layer: h and (lstm) c slots, gates; gru: ghC = h·W_hhᵀ + b_hh per step (the backward reads its n block)
+    const hC: number[] = [], cC: number[] = [], gC: number[] = [], ghC: number[] = [], inC: number[] = [], inMask: number[] = [];
     for (let l = 0; l < Ld; l++) {
       hC.push(arena.allocF32((T + 1) * B * Hd));
-      cC.push(arena.zerosF32((T + 1) * B * Hd));
+      cC.push(lstm ? arena.zerosF32((T + 1) * B * Hd) : 0);
       gC.push(arena.allocF32(T * B * G));
+      ghC.push(gru ? arena.allocF32(T * B * G) : 0);
       // h0 of layer l = columns l·Hd of tanh(bridge(m̄))
       k.copy_rows(B, Hd, enc.h0 + l * Hd * F, Ld * Hd, hC[l], Hd);
       if (l > 0 && p > 0) {
@@ -147,11 +151,11 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
     for (let t = 0; t < T; t++) {
       if (bahdanau) attend(t, slot(hC[top], t, Hd)); // query s_{t-1}
       for (let l = 0; l < Ld; l++) {
-        const w = model.lstm("decoder", l);
-        const g = slot(gC[l], t, G);
+        const w = model.recurrent("decoder", l);
+        const g = slot(gC[l], t, G), gh = gru ? slot(ghC[l], t, G) : 0;
         // state slot t+1 starts as a copy of slot t; the cell updates it in place
         k.copy_rows(B, Hd, slot(hC[l], t, Hd), Hd, slot(hC[l], t + 1, Hd), Hd);
-        k.copy_rows(B, Hd, slot(cC[l], t, Hd), Hd, slot(cC[l], t + 1, Hd), Hd);
+        if (lstm) k.copy_rows(B, Hd, slot(cC[l], t, Hd), Hd, slot(cC[l], t + 1, Hd), Hd);
         if (l === 0) {
           // gates = [emb ; ctx or h̃_{t-1}]·W_ihᵀ + b
           k.gemm_nt(B, G, E, slot(emb, t, E), E, w.wih, in0, g, G, w.bias, 0);
@@ -164,8 +168,10 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
           }
           k.gemm_nt(B, G, Hd, slot(inC[l], t, Hd), Hd, w.wih, Hd, g, G, w.bias, 0);
         }
-        k.gemm_nt(B, G, Hd, slot(hC[l], t, Hd), Hd, w.whh, Hd, g, G, 0, 1);
-        k.lstm_cell_forward(B, Hd, g, G, slot(hC[l], t + 1, Hd), slot(cC[l], t + 1, Hd), 0, 0, 0, 0, 0, 0);
+        // gates += h·W_hhᵀ (gru: gh = h·W_hhᵀ + b_hh), then the cell
+        if (gru) k.gemm_nt(B, G, Hd, slot(hC[l], t, Hd), Hd, w.whh, Hd, gh, G, w.bhh, 0);
+        else k.gemm_nt(B, G, Hd, slot(hC[l], t, Hd), Hd, w.whh, Hd, g, G, 0, 1);
+        cellForward(k, cell, B, Hd, g, G, gh, G, slot(hC[l], t + 1, Hd), lstm ? slot(cC[l], t + 1, Hd) : 0, 0, 0, 0, 0, 0, t);
       }
       const ht = slot(hC[top], t + 1, Hd);
       if (!bahdanau) attend(t, ht);
@@ -242,11 +248,16 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
       k.gemm_nn(B, Hd, Hd, da, Hd, wo + Hm * F, ldo, dh[top], Hd, 0, 1);
       if (!bahdanau) attendBackward(t, ht, dh[top]);
       for (let l = top; l >= 0; l--) {
-        const w = model.lstm("decoder", l);
+        const w = model.recurrent("decoder", l);
         const g = slot(gC[l], t, G);
-        // gates → ∂z (in place); dh[l] becomes ∂L/∂h_{t-1}, dc[l] ∂L/∂c_{t-1}
-        k.lstm_cell_backward(B, Hd, g, G, slot(cC[l], t, Hd), Hd, slot(cC[l], t + 1, Hd), Hd, dh[l], dc[l], g, G, 0, t);
-        k.gemm_nn(B, Hd, G, g, G, w.whh, Hd, dh[l], Hd, 0, 1);
+        // the gradient of the recurrent product's output: the gates (lstm, rnn) or gh (gru)
+        const gr = gru ? slot(ghC[l], t, G) : g;
+        // gates → ∂ of the input projection (in place), gh → ∂gh (gru); dh[l] becomes ∂L/∂h_{t-1}
+        // (lstm: dc[l] ∂L/∂c_{t-1}) once the W_hh product below is added
+        if (lstm) k.lstm_cell_backward(B, Hd, g, G, slot(cC[l], t, Hd), Hd, slot(cC[l], t + 1, Hd), Hd, dh[l], dc[l], g, G, 0, t);
+        else if (gru) k.gru_cell_backward(B, Hd, g, G, gr, G, slot(hC[l], t, Hd), Hd, dh[l], g, G, gr, G, 0, t);
+        else k.rnn_cell_backward(B, Hd, g, G, dh[l], g, G, 0, t);
+        k.gemm_nn(B, Hd, G, gr, G, w.whh, Hd, dh[l], Hd, 0, 1);
         if (l > 0) {
           if (p > 0) {
             k.gemm_nn(B, Hd, G, g, G, w.wih, Hd, dtmp, Hd, 0, 0);
@@ -267,11 +278,11 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
 
     // decoder weights: one GEMM over all T·B rows per weight
     for (let l = 0; l < Ld; l++) {
-      const w = model.lstm("decoder", l);
       const gwih = grads.of(`decoder.weight_ih_l${l}`);
-      k.gemm_tn(G, Hd, T * B, gC[l], G, hC[l], Hd, grads.of(`decoder.weight_hh_l${l}`), Hd, 0, 1);
+      const gr = gru ? ghC[l] : gC[l];
+      k.gemm_tn(G, Hd, T * B, gr, G, hC[l], Hd, grads.of(`decoder.weight_hh_l${l}`), Hd, 0, 1);
       k.sum_rows(T * B, G, gC[l], G, grads.of(`decoder.bias_ih_l${l}`), 1);
-      k.sum_rows(T * B, G, gC[l], G, grads.of(`decoder.bias_hh_l${l}`), 1);
+      k.sum_rows(T * B, G, gr, G, grads.of(`decoder.bias_hh_l${l}`), 1);
       if (l === 0) {
         k.gemm_tn(G, E, T * B, gC[0], G, emb, E, gwih, in0, 0, 1);
         if (bahdanau) k.gemm_tn(G, Hm, T * B, gC[0], G, ctxC, Hm, gwih + E * F, in0, 0, 1);
@@ -279,7 +290,6 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
       } else {
         k.gemm_tn(G, Hd, T * B, gC[l], G, inC[l], Hd, gwih, Hd, 0, 1);
       }
-      void w;
     }
     if (embMask) k.mul_forward(T * B * E, dEmb, embMask, dEmb);
     k.embedding_backward(T * B, E, dEmb, E, prev, grads.of("tgt_embed.weight"));
@@ -306,7 +316,7 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
 
     // ---- encoder backward ----
     const { He } = d;
-    const Ge = 4 * He;
+    const Ge = d.G * He;
     const zeros = arena.zerosF32(B * He);
     const dhe = arena.allocF32(B * He), dce = arena.allocF32(B * He);
     const cache = enc.cache!;
@@ -317,8 +327,10 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
       const dInp = arena.zerosF32(N * In);
       for (let dir = 0; dir < d.D; dir++) {
         const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-        const w = model.lstm("encoder", layer, dir === 1);
+        const w = model.recurrent("encoder", layer, dir === 1);
         const gates = lc.gates[dir], cells = lc.cells[dir];
+        // the gradient of the recurrent product's output: the gates (lstm, rnn) or gh (gru)
+        const recur = gru ? lc.recur[dir] : gates;
         const gWhh = grads.of(`encoder.weight_hh${sfx}`);
         arena.f32(dce, B * He).fill(0);
         if (layer === d.Le - 1) k.copy_rows(B, He, dmbar + dir * He * F, Hm, dhe, He);
@@ -328,16 +340,24 @@ export function lossAndGrads(model: Model, grads: Grads, batch: BatchIds, option
           const tp = dir === 0 ? t - 1 : t + 1; // the step before t in forward order
           const hasPrev = tp >= 0 && tp < S;
           k.add_rows(B, He, dOut + (t * Hm + dir * He) * F, S * Hm, dhe, He);
-          const g = gates + t * Ge * F;
-          const cprev = hasPrev ? cells + tp * He * F : zeros;
-          k.lstm_cell_backward(B, He, g, S * Ge, cprev, hasPrev ? S * He : He, cells + t * He * F, S * He, dhe, dce, g, S * Ge, enc.lengths, t);
-          k.gemm_nn(B, He, Ge, g, S * Ge, w.whh, He, dhe, He, 0, 1);
+          const g = gates + t * Ge * F, gr = recur + t * Ge * F;
+          // h_{t−1} in forward order: the previous output (0 past a reverse row's length), 0 before the first
+          const hprev = hasPrev ? lc.out + (tp * Hm + dir * He) * F : 0;
+          if (lstm) {
+            const cprev = hasPrev ? cells + tp * He * F : zeros;
+            k.lstm_cell_backward(B, He, g, S * Ge, cprev, hasPrev ? S * He : He, cells + t * He * F, S * He, dhe, dce, g, S * Ge, enc.lengths, t);
+          } else if (gru) {
+            k.gru_cell_backward(B, He, g, S * Ge, gr, S * Ge, hprev, S * Hm, dhe, g, S * Ge, gr, S * Ge, enc.lengths, t);
+          } else {
+            k.rnn_cell_backward(B, He, g, S * Ge, dhe, g, S * Ge, enc.lengths, t);
+          }
+          k.gemm_nn(B, He, Ge, gr, S * Ge, w.whh, He, dhe, He, 0, 1);
           // W_hh saw h of the previous step (0 before the first)
-          if (hasPrev) k.gemm_tn(Ge, He, B, g, S * Ge, lc.out + (tp * Hm + dir * He) * F, S * Hm, gWhh, He, 0, 1);
+          if (hasPrev) k.gemm_tn(Ge, He, B, gr, S * Ge, hprev, S * Hm, gWhh, He, 0, 1);
         }
         k.gemm_tn(Ge, In, N, gates, Ge, lc.inp, In, grads.of(`encoder.weight_ih${sfx}`), In, 0, 1);
         k.sum_rows(N, Ge, gates, Ge, grads.of(`encoder.bias_ih${sfx}`), 1);
-        k.sum_rows(N, Ge, gates, Ge, grads.of(`encoder.bias_hh${sfx}`), 1);
+        k.sum_rows(N, Ge, recur, Ge, grads.of(`encoder.bias_hh${sfx}`), 1);
         k.gemm_nn(N, In, Ge, gates, Ge, w.wih, In, dInp, In, 0, 1);
       }
       if (lc.mask) k.mul_forward(N * In, dInp, lc.mask, dInp);

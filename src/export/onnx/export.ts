@@ -3,12 +3,14 @@
 // says how to drive them. They compute exactly what src/model/encoder.ts and
 // src/model/decoder.ts compute (docs/model.md), in float32, opset 17.
 //
-// Encoder: the ONNX LSTM operator, with sequence_lens, reproduces our
-// encoder: the forward direction's state stops at each sentence's last real
-// token, the reverse direction starts there (ONNX reverses each sequence
+// Encoder: the ONNX LSTM (GRU, RNN) operator, with sequence_lens, reproduces
+// our encoder: the forward direction's state stops at each sentence's last
+// real token, the reverse direction starts there (ONNX reverses each sequence
 // within its length), outputs past the length are zero, and Y_h holds
-// [→h_len ; ←h_1] = m̄. ONNX's gate order is i, o, f, c (PyTorch: i, f, g, o)
-// and its bias is [W_b ; R_b]: the exporter reorders the blocks.
+// [→h_len ; ←h_1] = m̄. ONNX's gate orders are i, o, f, c for the LSTM
+// (PyTorch: i, f, g, o) and z, r, h for the GRU (PyTorch: r, z, n; with
+// linear_before_reset = 1, PyTorch's r ⊙ (W_hn·h + b_hn)); its bias is
+// [W_b ; R_b]: the exporter reorders the blocks.
 //
 // Decoder step: explicit ops (Gather, Concat, Gemm, Split, Sigmoid/Tanh,
 // MatMul, Softmax, LogSoftmax), PyTorch gate order kept, [W_ih | W_hh] in one
@@ -16,7 +18,7 @@
 // `rowsrc`, so the beams of a sentence share one copy of the encoder outputs.
 
 import { S2SError } from "../../errors.js";
-import { BOS, EOS, PAD, UNK, type ModelConfig } from "../../model/config.js";
+import { BOS, EOS, PAD, UNK, type Cell, type ModelConfig } from "../../model/config.js";
 import type { Model } from "../../model/model.js";
 import { INT64, OPSET, model as onnxModel, type Attr, type Node, type Tensor, type ValueInfo } from "./proto.js";
 
@@ -103,13 +105,20 @@ class GraphBuilder {
   }
 }
 
-/** Rows of w [4H, cols] reordered from PyTorch's gate blocks (i, f, g, o) to ONNX's (i, o, f, c). */
-function toIofc(w: Float32Array, H: number, cols: number): Float32Array {
+/**
+ * Rows of w [G·H, cols] reordered from PyTorch's gate blocks to the ONNX
+ * operator's: lstm (i, f, g, o) → (i, o, f, c); gru (r, z, n) → (z, r, h); rnn: one block.
+ */
+function toOnnxGates(cell: Cell, w: Float32Array, H: number, cols: number): Float32Array {
+  const order = cell === "lstm" ? [0, 3, 1, 2] : cell === "gru" ? [1, 0, 2] : [0];
   const out = new Float32Array(w.length);
   const block = H * cols;
-  [0, 3, 1, 2].forEach((src, dst) => out.set(w.subarray(src * block, (src + 1) * block), dst * block));
+  order.forEach((src, dst) => out.set(w.subarray(src * block, (src + 1) * block), dst * block));
   return out;
 }
+
+/** The ONNX operator of each cell. */
+const ONNX_OP: Record<Cell, string> = { lstm: "LSTM", gru: "GRU", rnn: "RNN" };
 
 function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
@@ -175,13 +184,15 @@ export function exportOnnx(model: Model): OnnxExport {
   }
   const decOut = [f32("logp", ["R", d.Vt], "log p(next token | prefix, source): log_softmax of the generator")];
   if (attn) decOut.push(f32("alpha", ["R", "S"], "attention weights of this step over the padded source positions"));
-  decOut.push(f32("h_out", [d.Ld, "R", d.Hd], "new hidden state of every layer"), f32("c_out", [d.Ld, "R", d.Hd], "new cell state of every layer"));
+  decOut.push(f32("h_out", [d.Ld, "R", d.Hd], "new hidden state of every layer"),
+    f32("c_out", [d.Ld, "R", d.Hd], d.cell === "lstm" ? "new cell state of every layer" : "c unchanged: gru and rnn cells have no cell state (zeros in, zeros out)"));
   if (d.feed) decOut.push(f32("feed_out", ["R", d.Hd], "h̃ of this step, the next step's feed"));
 
   // ---- encoder graph
   const e = new GraphBuilder();
   {
-    const G = 4 * d.He;
+    const G = d.G * d.He;
+    const cell = d.cell;
     const dirs = c.bidirectional ? ["", "_reverse"] : [""];
     // x: [B, S, E] → time-major [S, B, E] (the LSTM operator's default layout)
     const emb = e.init("src_embed.weight", [d.Vs, d.E], w("src_embed.weight"));
@@ -190,15 +201,17 @@ export function exportOnnx(model: Model): OnnxExport {
     let y = "", yh = "";
     for (let k = 0; k < d.Le; k++) {
       const inSize = k === 0 ? d.E : d.Hm;
-      // W [D, 4He, in], R [D, 4He, He], B [D, 8He] = [W_b ; R_b], gate blocks i, o, f, c
-      const W = concat(dirs.map((s) => toIofc(w(`encoder.weight_ih_l${k}${s}`), d.He, inSize)));
-      const R = concat(dirs.map((s) => toIofc(w(`encoder.weight_hh_l${k}${s}`), d.He, d.He)));
-      const Bias = concat(dirs.flatMap((s) => [toIofc(w(`encoder.bias_ih_l${k}${s}`), d.He, 1), toIofc(w(`encoder.bias_hh_l${k}${s}`), d.He, 1)]));
-      const names = [`lstm_l${k}_Y`, `lstm_l${k}_Y_h`];
-      e.multi("LSTM", [x, e.init(`encoder.W_l${k}`, [d.D, G, inSize], W), e.init(`encoder.R_l${k}`, [d.D, G, d.He], R), e.init(`encoder.B_l${k}`, [d.D, 2 * G], Bias), seq], names, [
+      // W [D, G·He, in], R [D, G·He, He], B [D, 2G·He] = [W_b ; R_b], in the operator's gate order
+      const W = concat(dirs.map((s) => toOnnxGates(cell, w(`encoder.weight_ih_l${k}${s}`), d.He, inSize)));
+      const R = concat(dirs.map((s) => toOnnxGates(cell, w(`encoder.weight_hh_l${k}${s}`), d.He, d.He)));
+      const Bias = concat(dirs.flatMap((s) => [toOnnxGates(cell, w(`encoder.bias_ih_l${k}${s}`), d.He, 1), toOnnxGates(cell, w(`encoder.bias_hh_l${k}${s}`), d.He, 1)]));
+      const names = [`${cell}_l${k}_Y`, `${cell}_l${k}_Y_h`];
+      const attrs: Attr[] = [
         { name: "hidden_size", i: d.He },
         { name: "direction", s: c.bidirectional ? "bidirectional" : "forward" },
-      ]);
+      ];
+      if (cell === "gru") attrs.push({ name: "linear_before_reset", i: 1 });
+      e.multi(ONNX_OP[cell], [x, e.init(`encoder.W_l${k}`, [d.D, G, inSize], W), e.init(`encoder.R_l${k}`, [d.D, G, d.He], R), e.init(`encoder.B_l${k}`, [d.D, 2 * G], Bias), seq], names, attrs);
       [y, yh] = names; // Y: [S, D, B, He], Y_h: [D, B, He]
       // next layer input: [S, B, D·He]
       if (k < d.Le - 1) x = e.op("Reshape", [e.op("Transpose", [y], [{ name: "perm", ints: [0, 2, 1, 3] }]), e.i64([0, 0, -1])]);
@@ -230,7 +243,8 @@ export function exportOnnx(model: Model): OnnxExport {
   // ---- decoder step graph
   const g = new GraphBuilder();
   {
-    const G = 4 * d.Hd;
+    const G = d.G * d.Hd;
+    const cell = d.cell;
     const emb = g.op("Gather", [g.init("tgt_embed.weight", [d.Vt, d.E], w("tgt_embed.weight")), "prev_ids"]); // [R, E]
     const layerState = (s: string, l: number) => g.op("Gather", [s, g.i64([l], true)], [{ name: "axis", i: 0 }]); // [R, Hd]
     // the rows' sentences: memory [R, S, Hm], keys [R, S, Dk], mask [R, S] (or m̄ [R, Hm])
@@ -261,8 +275,26 @@ export function exportOnnx(model: Model): OnnxExport {
     let x = bahdanau ? [emb, ctx] : d.feed ? [emb, "feed"] : [emb];
     for (let l = 0; l < d.Ld; l++) {
       const inSize = l === 0 ? d.in0 : d.Hd;
-      // z = [x ; h_l]·[W_ih | W_hh]ᵀ + (b_ih + b_hh): [R, 4Hd], gate blocks i, f, g, o
       const wih = w(`decoder.weight_ih_l${l}`), whh = w(`decoder.weight_hh_l${l}`);
+      if (cell === "gru") {
+        // gx = x·W_ihᵀ + b_ih, gh = h_l·W_hhᵀ + b_hh: [R, 3Hd], gate blocks r, z, n
+        const xin = x.length === 1 ? x[0] : g.op("Concat", x, [{ name: "axis", i: 1 }]);
+        const gx = g.linear(xin, g.init(`decoder.weight_ih_l${l}`, [G, inSize], wih), g.init(`decoder.bias_ih_l${l}`, [G], w(`decoder.bias_ih_l${l}`)));
+        const gh = g.linear(hs[l], g.init(`decoder.weight_hh_l${l}`, [G, d.Hd], whh), g.init(`decoder.bias_hh_l${l}`, [G], w(`decoder.bias_hh_l${l}`)));
+        const split3 = (t: string, tag: string) => g.multi("Split", [t, g.i64([d.Hd, d.Hd, d.Hd])], [`${tag}${l}_r`, `${tag}${l}_z`, `${tag}${l}_n`], [{ name: "axis", i: 1 }]);
+        const [xr, xz, xn] = split3(gx, "gx");
+        const [hr, hz, hn] = split3(gh, "gh");
+        // r = σ(gx_r + gh_r); z = σ(gx_z + gh_z); n = tanh(gx_n + r·gh_n); h' = (1 − z)·n + z·h = n + z·(h − n)
+        const r = g.op("Sigmoid", [g.op("Add", [xr, hr])]);
+        const z = g.op("Sigmoid", [g.op("Add", [xz, hz])]);
+        const n = g.op("Tanh", [g.op("Add", [xn, g.op("Mul", [r, hn])])]);
+        const hNew = g.op("Add", [g.op("Mul", [g.op("Sub", [g.f32scalar(1), z]), n]), g.op("Mul", [z, hs[l]])]);
+        hOut.push(hNew);
+        cOut.push(cs[l]);
+        x = [hNew];
+        continue;
+      }
+      // z = [x ; h_l]·[W_ih | W_hh]ᵀ + (b_ih + b_hh): [R, G·Hd], gate blocks i, f, g, o (lstm) or one (rnn)
       const wcat = new Float32Array(G * (inSize + d.Hd));
       for (let r = 0; r < G; r++) {
         wcat.set(wih.subarray(r * inSize, (r + 1) * inSize), r * (inSize + d.Hd));
@@ -271,6 +303,14 @@ export function exportOnnx(model: Model): OnnxExport {
       const bias = w(`decoder.bias_ih_l${l}`), bhh = w(`decoder.bias_hh_l${l}`);
       for (let i = 0; i < G; i++) bias[i] += bhh[i];
       const z = g.linear(g.op("Concat", [...x, hs[l]], [{ name: "axis", i: 1 }]), g.init(`decoder.W_l${l}`, [G, inSize + d.Hd], wcat), g.init(`decoder.b_l${l}`, [G], bias));
+      if (cell === "rnn") {
+        // h' = tanh(z); c passes through (zeros)
+        const hNew = g.op("Tanh", [z]);
+        hOut.push(hNew);
+        cOut.push(cs[l]);
+        x = [hNew];
+        continue;
+      }
       const [zi, zf, zg, zo] = g.multi("Split", [z, g.i64([d.Hd, d.Hd, d.Hd, d.Hd])], [`z${l}_i`, `z${l}_f`, `z${l}_g`, `z${l}_o`], [{ name: "axis", i: 1 }]);
       // c' = σ(f)·c + σ(i)·tanh(g);  h' = σ(o)·tanh(c')
       const cNew = g.op("Add", [g.op("Mul", [g.op("Sigmoid", [zf]), cs[l]]), g.op("Mul", [g.op("Sigmoid", [zi]), g.op("Tanh", [zg])])]);
