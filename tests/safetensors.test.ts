@@ -8,7 +8,7 @@ import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js
 import { S2SError } from "../src/errors.js";
 import { loadEngine } from "../src/engine/load-node.js";
 import { Model } from "../src/model/model.js";
-import { parseConfig, paramSpecs } from "../src/model/config.js";
+import { dims, parseConfig, paramSpecs } from "../src/model/config.js";
 
 const GOLDEN = fileURLToPath(new URL("./fixtures/golden/", import.meta.url));
 
@@ -111,12 +111,19 @@ test("config: defaults, derived sizes and clear errors", () => {
   assert.throws(() => parseConfig(rest), /config lacks src_vocab_size/);
 });
 
-test("config: cell lstm (or absent) is accepted; gru and rnn are refused by name, not misread as lstm", () => {
+test("config: cell absent means lstm and stays absent; gru and rnn have 3 and 1 gate blocks; unknown cells and keys are refused by name", () => {
   const c = { src_vocab_size: 10, tgt_vocab_size: 12, emb_dim: 4, enc_hidden: 3, dec_hidden: 5, attn_dim: 2 };
-  assert.deepEqual(parseConfig({ ...c, cell: "lstm" }), parseConfig(c));
-  for (const cell of ["gru", "rnn"]) {
-    assert.throws(() => parseConfig({ ...c, cell }, "m.safetensors"),
-      new RegExp(`m\\.safetensors: config cell = "${cell}": this version runs only lstm cells`));
+  const absent = parseConfig(c);
+  assert.equal("cell" in absent, false, "no cell key added to an LSTM config");
+  assert.equal(dims(absent).cell, "lstm");
+  assert.equal(parseConfig({ ...c, cell: "lstm" }).cell, "lstm", "an explicit cell is kept");
+  assert.deepEqual(paramSpecs(parseConfig({ ...c, cell: "lstm" })), paramSpecs(absent));
+  for (const [cell, G] of [["lstm", 4], ["gru", 3], ["rnn", 1]] as const) {
+    const specs = paramSpecs(parseConfig({ ...c, cell }));
+    assert.deepEqual(specs.find((p) => p.name === "encoder.weight_hh_l0")!.shape, [G * 3, 3], `${cell} encoder W_hh`);
+    assert.deepEqual(specs.find((p) => p.name === "decoder.weight_ih_l0")!.shape, [G * 5, 4 + 5], `${cell} decoder W_ih`);
+    assert.deepEqual(specs.find((p) => p.name === "decoder.bias_hh_l0")!.shape, [G * 5], `${cell} decoder b_hh`);
   }
-  assert.throws(() => parseConfig({ ...c, cell: "transformer" }), /cell = "transformer" must be one of lstm, gru, rnn/);
+  assert.throws(() => parseConfig({ ...c, cell: "transformer" }, "m.safetensors"), /m\.safetensors: config cell = "transformer" must be one of lstm, gru, rnn/);
+  assert.throws(() => parseConfig({ ...c, cells: "gru" }, "m.safetensors"), /m\.safetensors: config has an unknown key "cells" \(known: .*cell\)/);
 });

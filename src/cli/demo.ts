@@ -11,7 +11,7 @@ import { searchIds } from "../decode/search.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { parseConfig, type Attention } from "../model/config.js";
+import { CELLS, cellKeys, parseConfig, type Attention, type Cell } from "../model/config.js";
 import { Model } from "../model/model.js";
 import { attentionHeatmapSvg } from "../report/heatmap.js";
 import { getTask, makeRng, makeSplits, TASK_NAMES, vocabulary, type Example, type TaskSpec } from "../tasks/index.js";
@@ -37,6 +37,7 @@ export const demoSpec: CommandSpec = {
     { name: "test-per-bucket", type: "int", min: 1, default: 100, help: "test examples per length bucket" },
     { name: "emb-dim", type: "int", min: 1, default: 32, help: "embedding size" },
     { name: "hidden", type: "int", min: 1, default: 64, help: "encoder hidden size per direction (decoder: twice this)" },
+    { name: "cell", type: "string", choices: [...CELLS], default: "lstm", help: "recurrent cell of both models" },
     { name: "lr", type: "number", min: 0, default: 0.003, help: "Adam learning rate" },
     { name: "seed", type: "int", default: 1, help: "seed of data, initialisation and shuffling" },
     { name: "out-dir", type: "string", arg: "DIR", default: "runs/demo", help: "where models, summary and heatmap go" },
@@ -103,12 +104,13 @@ export async function runDemo(v: Values): Promise<void> {
   const engine = await loadEngine({ variant: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined });
   const E = v["emb-dim"] as number, H = v.hidden as number;
   say(`s2s demo: task "${task.name}" (${task.description})`);
-  say(`${train.length} training examples, ${test.length} test examples; both models: embeddings ${E}, bidirectional encoder ${H}×2, decoder ${2 * H}, ${v.steps} Adam updates of ${v["batch-sentences"]} sentences; kernels: ${engine.variant}`);
+  say(`${train.length} training examples, ${test.length} test examples; both models: embeddings ${E}, bidirectional encoder ${H}×2, decoder ${2 * H}, ${v.cell} cells, ${v.steps} Adam updates of ${v["batch-sentences"]} sentences; kernels: ${engine.variant}`);
   const models: { name: string; attention: Attention; model: Model; seconds: number; correct: boolean[]; outputs: number[][] }[] = [];
   for (const [name, attention] of [["RNNenc (no attention)", "none"], ["RNNsearch (additive attention)", "additive"]] as const) {
     const config = parseConfig({
       src_vocab_size: voc.src.length + 4, tgt_vocab_size: voc.tgt.length + 4, emb_dim: E, enc_hidden: H,
       bidirectional: true, dec_hidden: 2 * H, attn_dim: 2 * H, attention, decoder_style: "bahdanau",
+      ...cellKeys(v.cell as Cell),
     });
     const model = Model.create(engine, config, {
       src_vocab: JSON.stringify(["<pad>", "<unk>", "<s>", "</s>", ...voc.src]),

@@ -34,6 +34,11 @@ export const CELLS: readonly Cell[] = ["lstm", "gru", "rnn"];
 /** Gate blocks G of a cell: its recurrent weights have G·H rows (4 lstm, 3 gru, 1 rnn). */
 export const GATE_BLOCKS: Readonly<Record<Cell, number>> = { lstm: 4, gru: 3, rnn: 1 };
 
+/** The config keys of a cell choice: none for "lstm" (the default), so LSTM configs stay as they were. */
+export function cellKeys(cell: Cell): { cell?: Cell } {
+  return cell === "lstm" ? {} : { cell };
+}
+
 /** Every key a config may hold; any other key is refused. */
 export const CONFIG_KEYS: readonly string[] = [
   "src_vocab_size", "tgt_vocab_size", "emb_dim", "enc_hidden", "bidirectional", "enc_layers", "dec_layers",

@@ -11,7 +11,7 @@ import { loadEngine } from "../engine/load-node.js";
 import { S2SError } from "../errors.js";
 import { corpusBleu } from "../eval/bleu.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { parseConfig, type ModelConfig } from "../model/config.js";
+import { CELLS, cellKeys, parseConfig, type Cell, type ModelConfig } from "../model/config.js";
 import { Model } from "../model/model.js";
 import { initialize } from "../train/init.js";
 import { Progress } from "../train/progress.js";
@@ -32,6 +32,7 @@ const MODEL_OPTS: OptSpec[] = [
   { name: "attention", type: "string", choices: ["none", "dot", "general", "additive"], default: "additive", help: "text, fresh model: attention" },
   { name: "attn-dim", type: "int", min: 1, help: "text, fresh model: additive attention size [default: --dec-hidden]" },
   { name: "decoder-style", type: "string", choices: ["luong", "bahdanau"], default: "luong", help: "text, fresh model: decoder style" },
+  { name: "cell", type: "string", choices: [...CELLS], default: "lstm", help: "text, fresh model: recurrent cell of encoder and decoder" },
   { name: "unidirectional", type: "boolean", help: "text, fresh model: one-direction encoder (default bidirectional)" },
   { name: "no-input-feed", type: "boolean", help: "text, fresh model: no Luong input feeding" },
   { name: "bleu-beam", type: "int", min: 1, max: 100, default: 1, help: "text: beam of the validation BLEU decoding" },
@@ -42,7 +43,7 @@ const MODEL_OPTS: OptSpec[] = [
 /** The options `s2s train` has for text, beside its id-level ones. */
 export const TEXT_TRAIN_OPTS: OptSpec[] = [...MODEL_OPTS, ...DATA_OPTS, ...PREPARE_OPTS];
 
-const SIZE_FLAGS = ["emb-dim", "enc-hidden", "dec-hidden", "enc-layers", "dec-layers", "attention", "attn-dim", "decoder-style", "unidirectional", "no-input-feed"];
+const SIZE_FLAGS = ["emb-dim", "enc-hidden", "dec-hidden", "enc-layers", "dec-layers", "attention", "attn-dim", "decoder-style", "cell", "unidirectional", "no-input-feed"];
 
 function configFromFlags(v: Values, Vs: number, Vt: number): ModelConfig {
   const attention = v.attention as string;
@@ -54,6 +55,7 @@ function configFromFlags(v: Values, Vs: number, Vt: number): ModelConfig {
     attention, attn_dim: attention === "additive" ? ((v["attn-dim"] as number | undefined) ?? v["dec-hidden"]) : 0,
     decoder_style: v["decoder-style"],
     input_feed: v["decoder-style"] === "luong" && !v["no-input-feed"],
+    ...cellKeys(v.cell as Cell),
   }, "model size flags");
 }
 
@@ -153,7 +155,7 @@ export async function runTrainText(v: Values): Promise<void> {
     });
     initialize(model, v["init-scheme"] === "pytorch" ? { kind: "pytorch" } : { kind: "uniform", range: v["init-range"] as number }, v.seed as number);
     const c = model.config;
-    log(`model: ${model.paramCount.toLocaleString("en")} parameters (emb ${c.emb_dim}, encoder ${c.enc_layers}×${c.enc_hidden}${c.bidirectional ? " bi" : ""}, decoder ${c.dec_layers}×${c.dec_hidden} ${c.decoder_style}, attention ${c.attention}, vocabularies ${Vs}/${Vt})`);
+    log(`model: ${model.paramCount.toLocaleString("en")} parameters (${model.dims.cell} cells, emb ${c.emb_dim}, encoder ${c.enc_layers}×${c.enc_hidden}${c.bidirectional ? " bi" : ""}, decoder ${c.dec_layers}×${c.dec_hidden} ${c.decoder_style}, attention ${c.attention}, vocabularies ${Vs}/${Vt})`);
   }
   const bleuPairs = validText && !v["no-bleu"] ? validText.slice(0, (v["bleu-limit"] as number | undefined) ?? validText.length) : null;
   const ckpt = checkpointPath(out);
