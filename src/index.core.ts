@@ -13,8 +13,8 @@ export { loadEngineFromModule } from "./engine/load-module.js";
 export { simdSupported, relaxedSimdSupported } from "./engine/detect.js";
 export { parseSafetensors, serializeSafetensors, SafeTensors, type TensorData, type TensorInfo } from "./io/safetensors.js";
 export {
-  parseConfig, paramSpecs, dims, PAD, UNK, BOS, EOS,
-  type ModelConfig, type Attention, type DecoderStyle, type Dims, type ParamSpec,
+  parseConfig, paramSpecs, dims, cellKeys, CELLS, GATE_BLOCKS, PAD, UNK, BOS, EOS,
+  type ModelConfig, type Attention, type DecoderStyle, type Cell, type Dims, type ParamSpec,
 } from "./model/config.js";
 export { Model } from "./model/model.js";
 export { quantizeModel, quantizeRows, isQuantized, QUANT_KEY, QUANT_VALUE } from "./model/quant.js";

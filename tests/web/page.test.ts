@@ -79,7 +79,7 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
     t.diagnostic(`page: ${variant}`);
 
     // ---- accessible names of the controls ----
-    for (const name of ["Updates", "Encoder size", "Model file", "Source text", "Beam", "Training progress"]) {
+    for (const name of ["Updates", "Encoder size", "Cell", "Model file", "Source text", "Beam", "Training progress"]) {
       assert.equal(await page.getByLabel(name, { exact: true }).count(), 1, `a control labelled "${name}"`);
     }
 
@@ -132,13 +132,16 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
     const shot = join(mkdtempSync(join(tmpdir(), "s2s-web-screenshot-")), "demo.png");
     await page.screenshot({ path: shot, fullPage: true });
 
-    // ---- stop a long run ----
+    // ---- stop a long run (of GRU cells) ----
     await page.getByLabel("Updates", { exact: true }).fill("100000");
+    await page.getByLabel("Cell", { exact: true }).selectOption("gru");
     await start.click();
+    assert.ok(await page.getByLabel("Cell", { exact: true }).isDisabled(), "the cell is fixed while training");
     await page.getByText(/^Update \d+ of 100000/).waitFor({ timeout: 20_000 });
     await page.getByRole("button", { name: "Stop" }).click();
     await page.getByText(/^Stopped after \d+ updates/).waitFor({ timeout: 20_000 });
     assert.ok(await start.isEnabled(), "training can start again after a stop");
+    await page.locator("#model-status").getByText(/GRU cells/).waitFor({ timeout: 10_000 });
 
     // ---- a model file: the example model translates exactly ----
     await page.getByLabel("Model file", { exact: true }).setInputFiles({ name: "dates.safetensors", mimeType: "application/octet-stream", buffer: exampleModel() });

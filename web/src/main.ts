@@ -3,7 +3,7 @@
 import { compileUrl, kernelsUrl, loadEngineFromModule, Model, relaxedSimdSupported, searchIds, type Engine, type Variant } from "seq2seq-wasm";
 import { LossChart } from "./chart.js";
 import { renderHeatmap } from "./heatmap.js";
-import type { FromWorker, ToWorker } from "./protocol.js";
+import type { FromWorker, ToWorker, TrainSettings } from "./protocol.js";
 import { codecFor, label, type Codec } from "./text.js";
 
 function $<T extends HTMLElement>(id: string): T {
@@ -16,6 +16,7 @@ const ui = {
   engineStatus: $("engine-status"),
   steps: $<HTMLInputElement>("train-steps"),
   hidden: $<HTMLSelectElement>("train-hidden"),
+  cell: $<HTMLSelectElement>("train-cell"),
   start: $<HTMLButtonElement>("train-start"),
   stop: $<HTMLButtonElement>("train-stop"),
   progress: $<HTMLProgressElement>("train-progress"),
@@ -68,7 +69,7 @@ async function useModel(bytes: Uint8Array, name: string, origin: Current["origin
   current = { engine, model, codec, name, origin };
   const c = model.config;
   ui.modelStatus.textContent =
-    `Using ${name}: ${model.paramCount.toLocaleString("en")} parameters, attention ${c.attention}, ` +
+    `Using ${name}: ${model.paramCount.toLocaleString("en")} parameters, ${model.dims.cell.toUpperCase()} cells, attention ${c.attention}, ` +
     `${codec.kind === "characters" ? "characters" : "words"}, vocabularies ${c.src_vocab_size} → ${c.tgt_vocab_size}.`;
   ui.source.disabled = false;
   translateNow();
@@ -152,6 +153,7 @@ function setTraining(on: boolean): void {
   ui.stop.disabled = !on;
   ui.steps.disabled = on;
   ui.hidden.disabled = on;
+  ui.cell.disabled = on;
 }
 
 ui.start.addEventListener("click", () => {
@@ -163,7 +165,7 @@ ui.start.addEventListener("click", () => {
   chart.reset(steps);
   ui.trainStatus.classList.remove("error");
   ui.trainStatus.textContent = "Preparing 20,000 training dates…";
-  send({ type: "start", settings: { steps, hidden: Number(ui.hidden.value), batch: 32, lr: 0.005, seed: 1 } });
+  send({ type: "start", settings: { steps, hidden: Number(ui.hidden.value), cell: ui.cell.value as TrainSettings["cell"], batch: 32, lr: 0.005, seed: 1 } });
 });
 ui.stop.addEventListener("click", () => {
   ui.stop.disabled = true;

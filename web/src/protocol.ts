@@ -5,6 +5,8 @@ export interface TrainSettings {
   steps: number;
   /** encoder hidden size per direction (decoder: twice this) */
   hidden: number;
+  /** recurrent cell of encoder and decoder */
+  cell: "lstm" | "gru" | "rnn";
   batch: number;
   lr: number;
   seed: number;

@@ -4,7 +4,7 @@
 // so the page can translate with it while it trains. Runs in slices so a
 // "stop" message gets in between updates.
 import {
-  Grads, Model, Optimizer, datesTask, initialize, lossAndGrads, loadEngine, makeBatches, makeSplits, parseConfig,
+  Grads, Model, Optimizer, datesTask, initialize, lossAndGrads, loadEngine, makeBatches, makeSplits, parseConfig, cellKeys,
   searchIds, vocabulary, type Engine, type Example, type PairIds,
 } from "seq2seq-wasm";
 import type { FromWorker, ToWorker, TrainSettings } from "./protocol.js";
@@ -50,6 +50,7 @@ async function train(s: TrainSettings): Promise<void> {
     const config = parseConfig({
       src_vocab_size: srcVocab.length, tgt_vocab_size: tgtVocab.length, emb_dim: 16, enc_hidden: s.hidden,
       bidirectional: true, dec_hidden: 2 * s.hidden, attn_dim: 2 * s.hidden, attention: "additive", decoder_style: "bahdanau",
+      ...cellKeys(s.cell ?? "lstm"),
     });
     const model = Model.create(engine, config, {
       src_vocab: JSON.stringify(srcVocab), tgt_vocab: JSON.stringify(tgtVocab),
