@@ -3,8 +3,8 @@
 // One plan for the real run and a tiny one for --quick; both are written
 // into the output directory (run.json) so the report states them.
 
-import type { Attention, DecoderStyle, ModelConfig } from "../model/config.js";
-import { parseConfig } from "../model/config.js";
+import type { Attention, Cell, DecoderStyle, ModelConfig } from "../model/config.js";
+import { cellKeys, numel, paramSpecs, parseConfig } from "../model/config.js";
 
 /** One model of the comparison. All share the plan's sizes; they differ only in what is listed here. */
 export interface ModelSpec {
@@ -20,6 +20,14 @@ export interface ModelSpec {
   inputFeed: boolean;
   /** reverse the source tokens (before EOS) at training and test time (Sutskever et al. 2014) */
   reverseSource: boolean;
+  /** recurrent cell (absent: lstm) */
+  cell?: Cell;
+  /**
+   * A model of another cell has fewer weights per hidden unit (G = 3 or 1
+   * gate blocks instead of 4): its hidden size is chosen so that its
+   * parameter count is the closest to this LSTM model's (see matchedHidden).
+   */
+  matchParams?: string;
 }
 
 /**
@@ -52,6 +60,26 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: "luong-dot", label: "Luong dot", attention: "dot", decoderStyle: "luong", bidirectional: false, inputFeed: true, reverseSource: false,
     description: "dot-product attention q·M_j (Luong et al. 2015), input feeding, unidirectional encoder",
+  },
+  {
+    name: "rnnsearch-gru", label: "RNNsearch GRU", attention: "additive", decoderStyle: "bahdanau", bidirectional: true, inputFeed: false, reverseSource: false,
+    cell: "gru", matchParams: "rnnsearch",
+    description: "Bahdanau et al.'s own RNNsearch: RNNsearch with GRU cells (bidirectional GRU encoder, GRU decoder fed the context)",
+  },
+  {
+    name: "rnnenc-gru", label: "RNNenc GRU", attention: "none", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: false,
+    cell: "gru", matchParams: "rnnenc",
+    description: "RNNenc with GRU cells: Cho et al.'s encoder-decoder as published",
+  },
+  {
+    name: "rnnsearch-rnn", label: "RNNsearch RNN", attention: "additive", decoderStyle: "bahdanau", bidirectional: true, inputFeed: false, reverseSource: false,
+    cell: "rnn", matchParams: "rnnsearch",
+    description: "RNNsearch with plain tanh RNN cells (no gates): what attention does without gates",
+  },
+  {
+    name: "rnnenc-rnn", label: "RNNenc RNN", attention: "none", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: false,
+    cell: "rnn", matchParams: "rnnenc",
+    description: "RNNenc with plain tanh RNN cells: neither gates nor attention",
   },
 ];
 
@@ -167,15 +195,45 @@ export function splitPair(pair: string): [string, string] {
   return [m[1], m[2]];
 }
 
-/** The model config of one model of the plan. */
-export function modelConfig(spec: ModelSpec, sizes: Sizes, Vs: number, Vt: number): ModelConfig {
+/** Parameters of a config. */
+export function paramCount(c: ModelConfig): number {
+  return paramSpecs(c).reduce((n, p) => n + numel(p.shape), 0);
+}
+
+function configWithHidden(spec: ModelSpec, sizes: Sizes, hidden: number, Vs: number, Vt: number): ModelConfig {
   const D = spec.bidirectional ? 2 : 1;
-  if (sizes.hidden % D !== 0) throw new Error(`hidden size ${sizes.hidden} is not divisible by 2 (bidirectional encoder)`);
+  if (hidden % D !== 0) throw new Error(`hidden size ${hidden} is not divisible by 2 (bidirectional encoder)`);
   return parseConfig({
     src_vocab_size: Vs, tgt_vocab_size: Vt,
-    emb_dim: sizes.emb, enc_hidden: sizes.hidden / D, bidirectional: spec.bidirectional,
-    enc_layers: sizes.layers, dec_layers: sizes.layers, dec_hidden: sizes.hidden,
+    emb_dim: sizes.emb, enc_hidden: hidden / D, bidirectional: spec.bidirectional,
+    enc_layers: sizes.layers, dec_layers: sizes.layers, dec_hidden: hidden,
     attn_dim: spec.attention === "additive" ? sizes.attnDim : 0,
     attention: spec.attention, decoder_style: spec.decoderStyle, input_feed: spec.decoderStyle === "luong" && spec.inputFeed,
+    ...cellKeys(spec.cell ?? "lstm"),
   }, `model ${spec.name}`);
+}
+
+/** Hidden sizes are searched in steps of this (a multiple of the SIMD width, even for bidirectional encoders). */
+export const HIDDEN_STEP = 8;
+
+/**
+ * The hidden size (decoder; encoder memory) of a model with `matchParams`:
+ * the multiple of HIDDEN_STEP whose parameter count is the closest to the
+ * LSTM model's with the plan's sizes and the same vocabularies. Embeddings,
+ * attention size and layers stay the plan's; only the recurrent width moves.
+ */
+export function matchedHidden(spec: ModelSpec, sizes: Sizes, Vs: number, Vt: number): number {
+  if (!spec.matchParams) return sizes.hidden;
+  const target = paramCount(configWithHidden(modelSpec(spec.matchParams), sizes, sizes.hidden, Vs, Vt));
+  let best = sizes.hidden, bestGap = Infinity;
+  for (let h = HIDDEN_STEP; h <= 8 * sizes.hidden; h += HIDDEN_STEP) {
+    const gap = Math.abs(paramCount(configWithHidden(spec, sizes, h, Vs, Vt)) - target);
+    if (gap < bestGap) [best, bestGap] = [h, gap];
+  }
+  return best;
+}
+
+/** The model config of one model of the plan. */
+export function modelConfig(spec: ModelSpec, sizes: Sizes, Vs: number, Vt: number): ModelConfig {
+  return configWithHidden(spec, sizes, matchedHidden(spec, sizes, Vs, Vt), Vs, Vt);
 }
