@@ -239,7 +239,11 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
   if (evald.length) {
     const bl = evald[0].eval.byLength[String(beamMax)];
     p(`### BLEU by source length (beam ${beamMax})`, "");
-    p(`Corpus BLEU of the segments in each bucket of source length (Moses tokens), over ${bl.sets.map((x) => `\`${x}\``).join(", ")} together (the analogue of Figure 2 of Bahdanau et al. 2014; the long buckets hold joined pairs).`, "");
+    const joinArg = plan.eval.joins.join(",");
+    p(`Corpus BLEU of the segments in each bucket of source length, over ${bl.sets.map((x) => `\`${x}\``).join(", ")} together (the analogue of Figure 2 of Bahdanau et al. 2014; the long buckets hold joined pairs). ` +
+      `Source length, here and everywhere in this report ("words"), is the number of Moses tokens of the source: lowercased, punctuation-normalised and tokenized with the source language's rules, before BPE — the tokens of Multi30k's \`tok/\` files, so punctuation counts. ` +
+      `It is the one definition and bucket scheme of [\`src/eval/bylength.ts\`](../src/eval/bylength.ts), which \`s2s eval\` and \`s2s bleu --by-length\` use as well: ` +
+      `\`s2s eval --model OUT/${pp.pair}/MODEL/model.safetensors --join ${joinArg}${plan.data.testSplit !== "test_2016_flickr" ? ` --split ${plan.data.testSplit}` : ""}${plan.data.testLimit ? ` --limit ${plan.data.testLimit}` : ""} --beam ${beamMax}\` prints one model's column of the table below (\`OUT\` the run's directory; the reversed-source model is not a complete translator).`, "");
     const labels = bl.rows.map((r) => r.label);
     const sub = bl.rows.map((r) => `n=${r.sentences}`);
     const series: Series[] = [];
