@@ -20,6 +20,7 @@ import { chrfSignature, corpusChrf } from "../eval/chrf.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { Model } from "../model/model.js";
 import { encodePairs, learnPipeline, PREPARED, PREPARED_FORMAT, readPrepared, writePrepared, type PreparedData } from "../pipeline/prepare.js";
+import { longestSource, recordTrainLength } from "../pipeline/train-length.js";
 import { initialize } from "../train/init.js";
 import { formatDuration, Progress, type ProgressSink } from "../train/progress.js";
 import { DEFAULT_TRAIN, Trainer, validationLoss, type TrainConfig } from "../train/trainer.js";
@@ -260,6 +261,7 @@ export class Runner {
       tokenizer: pd.prep.tokenizerJson,
       experiment: JSON.stringify({ pair, model: spec.name, reverse_source: spec.reverseSource }),
     });
+    recordTrainLength(model.metadata, longestSource(pd.prep.train));
     initialize(model, { kind: "uniform", range: plan.train.initRange }, plan.train.seed);
     const t = plan.train;
     const cfg: TrainConfig = {

@@ -57,7 +57,10 @@ test("prepare → train → translate → eval: a complete translator in one fil
   assert.match(r.stderr, /epoch 1 step \d+: train loss [\d.]+ valid loss [\d.]+ ppl [\d.]+ BLEU [\d.]+/, "validation BLEU each epoch");
   assert.match(r.stderr, /epoch 15 step/);
   const st = parseSafetensors(new Uint8Array(readFileSync(MODEL)));
-  assert.deepEqual(Object.keys(st.metadata).sort(), ["config", "src_vocab", "tgt_vocab", "tokenizer"]);
+  assert.deepEqual(Object.keys(st.metadata).sort(), ["config", "src_vocab", "tgt_vocab", "tokenizer", "train_max_src_pieces"]);
+  // the training length limit: the longest source trained on, in pieces without EOS
+  const longest = Math.max(...readFileSync(join(PREP, "train.ids.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l).src.length - 1));
+  assert.equal(st.metadata.train_max_src_pieces, String(longest));
   const spec = parseTokenizerSpec(st.metadata.tokenizer);
   assert.equal(spec.src.lang, "de");
   assert.equal(spec.tgt.lang, "en");
@@ -125,7 +128,7 @@ test("translate: one line out per line in, n-best, attention JSON lines, replace
   assert.equal(out[1], "");
   assert.equal(out[2], "");
   assert.match(out[3], /^A small \w+ \w+ the \w+\.$/);
-  assert.match(r.stderr, /line 6: \d+ pieces, translated in \d+ parts/);
+  assert.match(r.stderr, /line 6: 1200 pieces, translated in 200 parts/, "split at its 200 sentence ends");
   // a file without a final newline, CRLF line ends
   r = await runCli(["translate", "--model", MODEL, "--beam", "1", "--quiet"], "Der Hund sieht Zorbalu.\r\nEin Fisch ruft der Mann.");
   assert.equal(r.code, 0, r.stderr);
