@@ -8,3 +8,5 @@ export {
   Translator, DEFAULT_MAX_SRC_PIECES,
   type TextTranslateOptions, type TextHypothesis, type LineTranslation,
 } from "./pipeline/translator.js";
+export { TRAIN_LENGTH_KEY, DEFAULT_TRAIN_MAX_SRC_PIECES } from "./pipeline/train-length.js";
+export { splitSentences } from "./text/sentences.js";

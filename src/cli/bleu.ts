@@ -1,21 +1,23 @@
 import { S2SError } from "../errors.js";
 import { bleuSignature, corpusBleu, formatBleu } from "../eval/bleu.js";
-import { bleuByLength, formatBleuByLength } from "../eval/bylength.js";
+import { bleuByLength, formatBleuByLength, LENGTH_UNIT } from "../eval/bylength.js";
 import { checkStreams, nrefsOf } from "../pipeline/evaluate.js";
-import { readTextLines, userErrors, writeOut } from "../pipeline/lines.js";
+import { checkLang, readTextLines, userErrors, writeOut } from "../pipeline/lines.js";
 import { readHyps, readRefs } from "../pipeline/refs.js";
 import type { CommandSpec, Values } from "./args.js";
 
 export const bleuSpec: CommandSpec = {
   name: "bleu",
   summary: "Corpus BLEU, identical to sacreBLEU's default (13a tokenization, 4-grams, brevity penalty).",
-  usage: "s2s bleu --ref REF[,REF2...] [HYP] [--tokenize 13a|none] [--lc] [--by-length --src SRC] [--score-only]",
+  usage: "s2s bleu --ref REF[,REF2...] [HYP] [--tokenize 13a|none] [--lc] [--by-length --src SRC --src-lang L] [--score-only]",
   description:
     "Scores detokenized hypotheses (HYP, or stdin) against one or more references (line n of each file is a\n" +
     "reference for line n of HYP; an empty reference line is skipped for that segment). Prints sacreBLEU's line:\n" +
     "BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp = 48.53 82.4/50.0/45.5/37.5 (BP = 0.943 ...).\n" +
     "--tokenize none scores pre-tokenized text as it is. --by-length adds a table of BLEU per bucket of source\n" +
-    "length (words of SRC split on whitespace: 1-10, 11-20, ..., 51+). Files may be gzip-compressed.",
+    "length: 1-10, 11-20, ..., 61-70, 71+ Moses tokens of each SRC line (lowercased, punctuation-normalised,\n" +
+    "tokenized with the rules of --src-lang, before BPE), the buckets of s2s eval and docs/results.md.\n" +
+    "Files may be gzip-compressed.",
   positionals: [{ name: "HYP", help: "hypotheses, one a line (default: stdin)" }],
   options: [
     { name: "ref", type: "string", arg: "FILE[,FILE]", required: true, help: "reference file(s), comma-separated for several" },
@@ -23,6 +25,7 @@ export const bleuSpec: CommandSpec = {
     { name: "lc", type: "boolean", help: "case-insensitive (lowercase hypotheses and references)" },
     { name: "by-length", type: "boolean", help: "also print BLEU per source-length bucket (needs --src)" },
     { name: "src", type: "string", arg: "FILE", help: "source sentences, for --by-length" },
+    { name: "src-lang", type: "string", arg: "L", help: "language of --src (en, de, fr, ...; other codes: generic Moses rules)" },
     { name: "score-only", type: "boolean", help: "print only the score" },
   ],
 };
@@ -30,6 +33,8 @@ export const bleuSpec: CommandSpec = {
 export async function runBleu(v: Values, pos: string[]): Promise<void> {
   if (v["by-length"] && v.src === undefined) throw new S2SError("bleu: --by-length needs --src SOURCE_FILE");
   if (v.src !== undefined && !v["by-length"]) throw new S2SError("bleu: --src is only used with --by-length");
+  if (v["by-length"] && v["src-lang"] === undefined) throw new S2SError("bleu: --by-length counts the Moses tokens of the source: give its language with --src-lang L (e.g. de)");
+  if (v["src-lang"] !== undefined && !v["by-length"]) throw new S2SError("bleu: --src-lang is only used with --by-length");
   const { files, streams } = readRefs(v.ref as string);
   const hyps = await readHyps(pos[0]);
   checkStreams(hyps, streams, files);
@@ -42,8 +47,8 @@ export async function runBleu(v: Values, pos: string[]): Promise<void> {
   const bleu = userErrors(() => corpusBleu(hyps, streams, opts));
   let out = formatBleu(bleu, v["score-only"] ? { scoreOnly: true } : { signature: bleuSignature(nrefsOf(streams), opts) }) + "\n";
   if (src) {
-    const table = userErrors(() => formatBleuByLength(bleuByLength({ sources: src, hypotheses: hyps, references: streams, bleu: opts })));
-    out += "\nBLEU by source length (" + bleuSignature(nrefsOf(streams), opts) + "):\n" + table;
+    const table = userErrors(() => formatBleuByLength(bleuByLength({ sources: src, lang: checkLang(v["src-lang"] as string, "--src-lang"), hypotheses: hyps, references: streams, bleu: opts })));
+    out += `\nBLEU by source length (${LENGTH_UNIT}, ${v["src-lang"]} rules; ` + bleuSignature(nrefsOf(streams), opts) + "):\n" + table;
   }
   await writeOut(out);
 }

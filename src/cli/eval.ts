@@ -2,14 +2,14 @@ import { S2SError } from "../errors.js";
 import { joinConsecutive } from "../data/join.js";
 import { loadMulti30k } from "../data/multi30k.js";
 import type { SentencePair } from "../data/corpus.js";
-import { bleuByLength } from "../eval/bylength.js";
+import { bleuByLength, LENGTH_UNIT } from "../eval/bylength.js";
 import { DEFAULT_SEARCH } from "../decode/search.js";
 import { evaluateText } from "../pipeline/evaluate.js";
 import { checkLang, oneLine, readTextLines, userErrors, writeOut } from "../pipeline/lines.js";
 import { openOutput, TextProgress } from "../pipeline/output.js";
 import { readRefs } from "../pipeline/refs.js";
 import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
-import type { CommandSpec, Values } from "./args.js";
+import { UsageError, type CommandSpec, type Values } from "./args.js";
 import { MODEL_OPT, NO_PACK_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { r7 } from "./io.js";
 
@@ -20,28 +20,33 @@ export const evalSpec: CommandSpec = {
     "       s2s eval --model M.safetensors --src SRC --ref REF[,REF2] [options]",
   description:
     "Translates the source side with the model's own text pipeline and scores the detokenized output against the\n" +
-    "untouched references: BLEU as sacreBLEU's default (13a), chrF2, and a table of BLEU per source-length bucket\n" +
-    "(source words: 1-10, 11-20, ..., 51+). Multi30k: --data-dir DIR (or $S2S_DATA) and --split; the languages\n" +
-    "default to the model's (its tokenizer metadata). --case auto scores case-insensitively when the model lowercases\n" +
-    "its target side (sacreBLEU -lc; the signature then says case:lc). --join N evaluates on pairs made of N\n" +
-    "consecutive test pairs (a long-sentence test set; say so when reporting it).",
+    "untouched references: BLEU as sacreBLEU's default (13a), chrF2, and a table of BLEU per source-length bucket:\n" +
+    "1-10, 11-20, ..., 61-70, 71+ Moses tokens of the source (lowercased, punctuation-normalised, tokenized with the\n" +
+    "source language's rules, before BPE: the tokens of Multi30k's tok/ files), the buckets of docs/results.md.\n" +
+    "Multi30k: --data-dir DIR (or $S2S_DATA) and --split; the languages default to the model's (its tokenizer\n" +
+    "metadata). --case auto scores case-insensitively when the model lowercases its target side (sacreBLEU -lc; the\n" +
+    "signature then says case:lc). --join N evaluates on pairs made of N consecutive test pairs (a long-sentence test\n" +
+    "set; say so when reporting it); --join 1,2,3,4 scores the test set and its joined versions together, as the\n" +
+    "BLEU-by-length table of docs/results.md does. Each source is translated whole up to --max-src-pieces pieces\n" +
+    "(default 250; s2s translate splits at the model's training length instead), so the scores measure the model\n" +
+    "on the lengths given.",
   options: [
     MODEL_OPT,
     { name: "data-dir", type: "string", arg: "DIR", help: "Multi30k directory (default: $S2S_DATA)" },
     { name: "split", type: "string", arg: "NAME", default: "test_2016_flickr", help: "Multi30k split to evaluate" },
-    { name: "src-lang", type: "string", arg: "L", help: "Multi30k source language [default: the model's]" },
+    { name: "src-lang", type: "string", arg: "L", help: "source language (Multi30k; and the rules that count source length) [default: the model's]" },
     { name: "tgt-lang", type: "string", arg: "L", help: "Multi30k target language [default: the model's]" },
     { name: "src", type: "string", arg: "FILE", help: "source file (instead of Multi30k; plain or .gz)" },
     { name: "ref", type: "string", arg: "FILE[,FILE]", help: "reference file(s), comma-separated for several" },
     { name: "limit", type: "int", min: 1, arg: "N", help: "evaluate only the first N pairs" },
-    { name: "join", type: "int", min: 1, max: 16, default: 1, help: "concatenate N consecutive pairs into one (long sentences)" },
+    { name: "join", type: "string", arg: "N[,N...]", default: "1", help: "concatenate N consecutive pairs into one (long sentences); several N: those sets together" },
     { name: "beam", type: "int", min: 1, max: 1000, default: DEFAULT_SEARCH.beam, help: "beam size (1 = greedy)" },
     { name: "alpha", type: "number", min: 0, default: DEFAULT_SEARCH.alpha, help: "length normalisation exponent" },
     { name: "max-len-a", type: "number", min: 0, default: DEFAULT_SEARCH.maxLenA, help: "maximum output length ⌊a·S + b⌋" },
     { name: "max-len-b", type: "number", min: 0, default: DEFAULT_SEARCH.maxLenB, help: "see --max-len-a" },
     { name: "batch-sentences", type: "int", min: 1, default: 32, help: "sentences per batch" },
     { name: "replace-unk", type: "boolean", help: "replace <unk> outputs by the most attended source word" },
-    { name: "max-src-pieces", type: "int", min: 1, default: DEFAULT_MAX_SRC_PIECES, help: "translate longer sources in parts" },
+    { name: "max-src-pieces", type: "int", min: 1, default: DEFAULT_MAX_SRC_PIECES, help: "translate longer sources in parts (sentences, then parts of at most N pieces)" },
     { name: "tokenize", type: "string", choices: ["13a", "none"], default: "13a", help: "BLEU tokenization" },
     { name: "case", type: "string", choices: ["auto", "mixed", "lc"], default: "auto", help: "case-sensitive (mixed) or not (lc); auto = lc if the model lowercases" },
     { name: "hyp-out", type: "string", arg: "FILE", help: "also write the translations to FILE" },
@@ -53,7 +58,17 @@ export const evalSpec: CommandSpec = {
   ],
 };
 
+/** --join N[,N...]: distinct integers in [1, 16]. */
+function parseJoins(text: string): number[] {
+  const joins = text.split(",").map((x) => x.trim());
+  const ns = joins.map((x) => (/^[0-9]+$/.test(x) ? Number(x) : NaN));
+  if (ns.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new UsageError(`eval: --join wants integers from 1 to 16, comma-separated, got "${text}"`);
+  if (new Set(ns).size !== ns.length) throw new UsageError(`eval: --join names a value twice: "${text}"`);
+  return ns;
+}
+
 export async function runEval(v: Values): Promise<void> {
+  const joins = parseJoins(v.join as string);
   const files = v.src !== undefined || v.ref !== undefined;
   if (files && (v.src === undefined || v.ref === undefined)) throw new S2SError("eval: --src and --ref go together");
   if (files && v["data-dir"] !== undefined) throw new S2SError("eval: give --data-dir or --src/--ref, not both");
@@ -87,15 +102,22 @@ export async function runEval(v: Values): Promise<void> {
     srcs = srcs.slice(0, v.limit as number);
     refs = refs.map((r) => r.slice(0, v.limit as number));
   }
-  const join = v.join as number;
-  if (join > 1) {
-    const joined = refs.map((r) => joinConsecutive(srcs.map((s, i) => ({ src: s, tgt: r[i] })), join));
-    srcs = joined[0].map((p) => p.src);
-    refs = joined.map((j) => j.map((p) => p.tgt));
-    what += ` (${join} consecutive pairs joined)`;
+  if (joins.length > 1 || joins[0] > 1) {
+    const base = srcs, baseRefs = refs;
+    srcs = [];
+    refs = baseRefs.map(() => []);
+    for (const n of joins) {
+      const joined = baseRefs.map((r) => joinConsecutive(base.map((s, i) => ({ src: s, tgt: r[i] })), n));
+      srcs.push(...joined[0].map((p) => p.src));
+      joined.forEach((j, k) => refs[k].push(...j.map((p) => p.tgt)));
+    }
+    const names = joins.map((n) => (n === 1 ? "the pairs" : `${n} consecutive pairs joined`));
+    what += joins.length === 1 ? ` (${names[0]})` : ` (together: ${names.join(", ")})`;
   }
   if (srcs.length === 0) throw new S2SError("eval: the test set is empty");
   const lc = v.case === "lc" || (v.case === "auto" && spec.tgt.lowercase);
+  // the language whose Moses rules count source length for the buckets
+  const lengthLang = v["src-lang"] !== undefined ? checkLang(v["src-lang"] as string, "--src-lang") : spec.src.lang;
   const hypOut = v["hyp-out"] !== undefined ? await openOutput(v["hyp-out"] as string, "hypothesis file") : null;
   const progress = new TextProgress("eval", Boolean(v.quiet));
   const t0 = Date.now();
@@ -117,9 +139,9 @@ export async function runEval(v: Values): Promise<void> {
   }
   const secs = (Date.now() - t0) / 1000;
   const bleuOpts = { tokenize: v.tokenize as "13a" | "none", lowercase: lc };
-  const r = evaluateText(hyps, refs, srcs, bleuOpts);
+  const r = evaluateText(hyps, refs, { lines: srcs, lang: lengthLang }, bleuOpts);
   if (v.json) {
-    const bl = userErrors(() => bleuByLength({ sources: srcs, hypotheses: hyps, references: refs, bleu: bleuOpts }));
+    const bl = userErrors(() => bleuByLength({ sources: srcs, lang: lengthLang, hypotheses: hyps, references: refs, bleu: bleuOpts }));
     await writeOut(JSON.stringify({
       test: what, sentences: srcs.length, beam: v.beam, seconds: r7(secs),
       bleu: r7(r.bleu.score), bleu_line: r.bleuLine, chrf: r7(r.chrf.score), chrf_line: r.chrfLine,
@@ -129,6 +151,6 @@ export async function runEval(v: Values): Promise<void> {
   }
   await writeOut(
     `test: ${what}, ${srcs.length} sentences, beam ${v.beam}, ${secs.toFixed(1)} s\n` +
-    `${r.bleuLine}\n${r.chrfLine}\n\nBLEU by source length (words):\n${r.byLength}`,
+    `${r.bleuLine}\n${r.chrfLine}\n\nBLEU by source length (${LENGTH_UNIT}, ${lengthLang || "generic"} rules):\n${r.byLength}`,
   );
 }

@@ -4,7 +4,7 @@ import type { CommandSpec, Values } from "./args.js";
 import { MODEL_OPT, NO_PACK_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { lineChunks, parseJsonLine, r7, writeOut } from "./io.js";
 import { relocate } from "./score.js";
-import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
+import { Translator } from "../pipeline/translator.js";
 import { textLineChunks } from "../pipeline/lines.js";
 import { openOutput, TextProgress } from "../pipeline/output.js";
 
@@ -17,8 +17,10 @@ export const translateSpec: CommandSpec = {
     "Text (a model with vocabularies and tokenizer metadata, e.g. from s2s train --data): one line of text per input\n" +
     "line, one line per output line, in order, in batches. An empty (or blank) line gives an empty line; a word not\n" +
     "in the vocabulary becomes <unk>, written as \"<unk>\" unless --replace-unk copies the source word that got the\n" +
-    "highest attention weight; a source longer than --max-src-pieces BPE pieces is translated in parts (cut at\n" +
-    "word boundaries) joined by a space; any Unicode is accepted (invalid UTF-8 becomes U+FFFD).\n" +
+    "highest attention weight; a source longer than --max-src-pieces BPE pieces (default: the longest source the\n" +
+    "model was trained on, its train_max_src_pieces metadata, else 100) is split at sentence ends, a sentence still\n" +
+    "longer into parts of at most that many pieces (cut at word boundaries); the parts' translations are joined by a\n" +
+    "space; any Unicode is accepted (invalid UTF-8 becomes U+FFFD).\n" +
     "With --nbest N: up to N lines per input, best first, each \"I ||| translation ||| score\" (Moses n-best format,\n" +
     "I = 0-based input line index). --attention FILE writes one JSON line per output line:\n" +
     '{"line":1,"rank":1,"src":[source pieces + "</s>"],"tgt":[output pieces + "</s>"],"attention":[[weights over src] per tgt]}\n' +
@@ -39,7 +41,7 @@ export const translateSpec: CommandSpec = {
     { name: "batch-sentences", type: "int", min: 1, default: 32, help: "sentences per batch" },
     { name: "attention", type: "string", arg: "FILE", help: "text: write alignments (attention weights) as JSON lines to FILE" },
     { name: "replace-unk", type: "boolean", help: "text: replace <unk> outputs by the most attended source word" },
-    { name: "max-src-pieces", type: "int", min: 1, default: DEFAULT_MAX_SRC_PIECES, help: "text: translate longer sources in parts of at most this many pieces" },
+    { name: "max-src-pieces", type: "int", min: 1, arg: "N", help: "text: split longer sources at sentence ends, then into parts of at most N pieces [default: the model's training length]" },
     { name: "quiet", type: "boolean", help: "text: no progress on stderr" },
     WASM_OPT,
     THREADS_OPT,
@@ -96,7 +98,7 @@ async function translateText(v: Values): Promise<void> {
         maxLenA: v["max-len-a"] as number, maxLenB: v["max-len-b"] as number,
         batchSentences: v["batch-sentences"] as number,
         attention: attnOut !== null, replaceUnk: Boolean(v["replace-unk"]),
-        maxSrcPieces: v["max-src-pieces"] as number,
+        maxSrcPieces: v["max-src-pieces"] as number | undefined,
       });
       let out = "", attn = "";
       results.forEach((r, i) => {

@@ -1,17 +1,43 @@
 /**
  * Corpus BLEU broken down by source sentence length (the classic "BLEU vs.
- * sentence length" plot of Cho et al. 2014 / Bahdanau et al. 2015).
+ * sentence length" plot of Cho et al. 2014 / Bahdanau et al. 2015): the one
+ * definition used by `s2s eval`, `s2s bleu --by-length` and the experiments
+ * report (docs/results.md).
  *
- * Each segment goes into the bucket of its source length in words; BLEU is
- * then corpus BLEU (sacreBLEU semantics, see bleu.ts) over the segments of
- * each bucket, so a bucket's score is not the mean of sentence scores.
+ * Source length = the number of Moses tokens of the source line as the
+ * Multi30k `tok/*.lc.norm.tok.LANG` files have them: lowercased,
+ * punctuation-normalised and tokenized with the source language's rules
+ * (src/text/tokenize.ts `preprocess`), before BPE; see {@link sourceLength}.
+ * Buckets: 1-10, 11-20, ..., 61-70, 71+ ({@link DEFAULT_LENGTH_EDGES}).
+ *
+ * Each segment goes into the bucket of its source length; BLEU is then corpus
+ * BLEU (sacreBLEU semantics, see bleu.ts) over the segments of each bucket,
+ * so a bucket's score is not the mean of sentence scores.
  */
 
 import { bleuCorpusStats, bleuFromStats, formatBleu, sumBleuStats, type BleuOptions, type BleuScore } from './bleu.js';
-import { pyFormatFixed, pySplit } from './pystr.js';
+import { pyFormatFixed } from './pystr.js';
+import { preprocess } from '../text/tokenize.js';
 
-/** Default upper bucket edges: 1-10, 11-20, 21-30, 31-40, 41-50, 51+. */
-export const DEFAULT_LENGTH_EDGES: readonly number[] = [10, 20, 30, 40, 50];
+/** The upper bucket edges: 1-10, 11-20, 21-30, 31-40, 41-50, 51-60, 61-70, 71+. */
+export const DEFAULT_LENGTH_EDGES: readonly number[] = [10, 20, 30, 40, 50, 60, 70];
+
+/** What a bucket's length counts, for table headers and help texts. */
+export const LENGTH_UNIT = 'Moses tokens of the source';
+
+/**
+ * The length of a source line for the buckets: its Moses tokens after
+ * lowercasing and punctuation normalisation, with the rules of `lang`
+ * (en, de, fr, ...; any other code gets the generic rules), no aggressive
+ * hyphen splitting, before BPE. Lowercasing matters: a period inside a line
+ * followed by a lowercase word stays attached to its word.
+ */
+export function sourceLength(line: string, lang: string): number {
+  const tok = preprocess(line, lang, { lowercase: true, escape: false });
+  let n = 0;
+  for (const w of tok.split(' ')) if (w !== '') n++;
+  return n;
+}
 
 /** One bucket of {@link bleuByLength}. */
 export interface LengthBucketRow {
@@ -36,16 +62,18 @@ export interface BleuByLength {
 /** Input of {@link bleuByLength}. */
 export interface BleuByLengthInput {
   /**
-   * Source sentences or their lengths: a number is taken as the length in
-   * words; a string is split on whitespace and its tokens are counted.
+   * Source sentences or their lengths: a number is taken as the length; a
+   * string is measured with {@link sourceLength} in the language `lang`.
    */
   sources: readonly (string | number)[];
+  /** language of the sources (needed when they are strings) */
+  lang?: string;
   hypotheses: readonly string[];
   /** Reference streams, as for corpusBleu: one array per reference set. */
   references: readonly (readonly string[])[];
   /**
    * Strictly increasing positive integer upper edges; buckets are
-   * `1..e0`, `e0+1..e1`, ..., `e_last+1..` (default 10, 20, 30, 40, 50).
+   * `1..e0`, `e0+1..e1`, ..., `e_last+1..` (default 10, 20, ..., 70).
    */
   edges?: readonly number[];
   /** BLEU options (sacreBLEU defaults). */
@@ -75,7 +103,8 @@ export function bleuByLength(input: BleuByLengthInput): BleuByLength {
       if (!Number.isInteger(s) || s < 0) throw new RangeError(`bleuByLength: source length ${i + 1} is not a non-negative integer: ${s}`);
       return s;
     }
-    return pySplit(s).length;
+    if (input.lang === undefined) throw new Error('bleuByLength: string sources need their language (lang) to count their Moses tokens');
+    return sourceLength(s, input.lang);
   });
   const stats = bleuCorpusStats(hypotheses, references, input.bleu);
   const order = input.bleu?.maxNgramOrder ?? 4;
@@ -117,11 +146,11 @@ export function bleuByLength(input: BleuByLengthInput): BleuByLength {
 
 /**
  * Plain-text table of a {@link bleuByLength} result: one line per bucket and
- * a final `all` line, columns `src words`, `sents`, `BLEU` (2 decimals, `-`
+ * a final `all` line, columns `src tokens` (Moses tokens, see {@link sourceLength}), `sents`, `BLEU` (2 decimals, `-`
  * for an empty bucket), `BP`, `hyp/ref` (lengths). Lines end with `\n`.
  */
 export function formatBleuByLength(result: BleuByLength): string {
-  const header = ['src words', 'sents', 'BLEU', 'BP', 'hyp_len/ref_len'];
+  const header = ['src tokens', 'sents', 'BLEU', 'BP', 'hyp_len/ref_len'];
   const body = [...result.rows, result.total].map((r) => [
     r.label,
     String(r.sentences),

@@ -5,6 +5,7 @@
 
 import type { Attention, Cell, DecoderStyle, ModelConfig } from "../model/config.js";
 import { cellKeys, numel, paramSpecs, parseConfig } from "../model/config.js";
+import { DEFAULT_LENGTH_EDGES } from "../eval/bylength.js";
 
 /** One model of the comparison. All share the plan's sizes; they differ only in what is listed here. */
 export interface ModelSpec {
@@ -142,7 +143,7 @@ export interface EvalPlan {
   alpha: number;
   /** joined test sets: n consecutive pairs as one (1 = the test set itself) */
   joins: number[];
-  /** upper edges of the source-length buckets (Moses tokens of the source) */
+  /** upper edges of the source-length buckets: always DEFAULT_LENGTH_EDGES of src/eval/bylength.ts (recorded in run.json) */
   lengthEdges: number[];
 }
 
@@ -169,7 +170,7 @@ export function fullPlan(): Plan {
       clip: 5, initRange: 0.1, seed: 1, budgetMinutes: 90, checkpointEvery: 200, validBleuLimit: 0,
     },
     data: { bpeMerges: 8000, maxLen: 80, trainLimit: 0, validLimit: 0, testLimit: 0, testSplit: "test_2016_flickr", validSplit: "val" },
-    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [10, 20, 30, 40, 50, 60, 70] },
+    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [...DEFAULT_LENGTH_EDGES] },
   };
 }
 
@@ -185,7 +186,7 @@ export function quickPlan(): Plan {
       clip: 5, initRange: 0.1, seed: 1, budgetMinutes: 90, checkpointEvery: 25, validBleuLimit: 0,
     },
     data: { bpeMerges: 1000, maxLen: 80, trainLimit: 4000, validLimit: 100, testLimit: 100, testSplit: "test_2016_flickr", validSplit: "val" },
-    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [10, 20, 30, 40, 50, 60, 70] },
+    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [...DEFAULT_LENGTH_EDGES] },
   };
 }
 

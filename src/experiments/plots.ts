@@ -24,6 +24,8 @@ export interface LinePlotOptions {
   yMax?: number;
   /** draw markers on points (default true) */
   markers?: boolean;
+  /** dotted vertical lines at numeric x positions, each with a label at its top */
+  vLines?: { x: number; label: string }[];
 }
 
 export interface BarChartOptions {
@@ -139,6 +141,11 @@ export function linePlotSvg(o: LinePlotOptions): string {
   }
   parts.push(`<text x="${f.left + f.w / 2}" y="${f.top + f.h + (o.xSubLabels ? 44 : 34)}" text-anchor="middle">${esc(o.xLabel)}</text>`);
   parts.push(`<rect x="${f.left}" y="${f.top}" width="${f.w}" height="${f.h}" fill="none" stroke="#888"/>`);
+  for (const v of categorical ? [] : o.vLines ?? []) {
+    const vx = x(v.x).toFixed(1);
+    parts.push(`<line x1="${vx}" y1="${f.top}" x2="${vx}" y2="${f.top + f.h}" stroke="#666" stroke-dasharray="2,3"/>`);
+    parts.push(`<text x="${(x(v.x) + 4).toFixed(1)}" y="${f.top + 13}" fill="#444" font-size="11">${esc(v.label)}</text>`);
+  }
   o.series.forEach((s, si) => {
     const c = PALETTE[si % PALETTE.length];
     let d = "";

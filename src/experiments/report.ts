@@ -6,7 +6,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { attentionHeatmapSvg } from "../report/heatmap.js";
+import { attentionHeatmapSvg, piecesToWords } from "../report/heatmap.js";
+import { attentionPath, attentionPathText, EXAMPLE_RULE, exampleBleuText, halvesText, repeatedPhrase, sentencesText, sentenceStarts } from "./example-text.js";
 import { formatDuration } from "../train/progress.js";
 import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type LengthStats, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
 import { barChartSvg, linePlotSvg, type Series } from "./plots.js";
@@ -239,7 +240,11 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
   if (evald.length) {
     const bl = evald[0].eval.byLength[String(beamMax)];
     p(`### BLEU by source length (beam ${beamMax})`, "");
-    p(`Corpus BLEU of the segments in each bucket of source length (Moses tokens), over ${bl.sets.map((x) => `\`${x}\``).join(", ")} together (the analogue of Figure 2 of Bahdanau et al. 2014; the long buckets hold joined pairs).`, "");
+    const joinArg = plan.eval.joins.join(",");
+    p(`Corpus BLEU of the segments in each bucket of source length, over ${bl.sets.map((x) => `\`${x}\``).join(", ")} together (the analogue of Figure 2 of Bahdanau et al. 2014; the long buckets hold joined pairs). ` +
+      `Source length, here and everywhere in this report ("words"), is the number of Moses tokens of the source: lowercased, punctuation-normalised and tokenized with the source language's rules, before BPE — the tokens of Multi30k's \`tok/\` files, so punctuation counts. ` +
+      `It is the one definition and bucket scheme of [\`src/eval/bylength.ts\`](../src/eval/bylength.ts), which \`s2s eval\` and \`s2s bleu --by-length\` use as well: ` +
+      `\`s2s eval --model OUT/${pp.pair}/MODEL/model.safetensors --join ${joinArg}${plan.data.testSplit !== "test_2016_flickr" ? ` --split ${plan.data.testSplit}` : ""}${plan.data.testLimit ? ` --limit ${plan.data.testLimit}` : ""} --beam ${beamMax}\` prints one model's column of the table below (\`OUT\` the run's directory; the reversed-source model is not a complete translator).`, "");
     const labels = bl.rows.map((r) => r.label);
     const sub = bl.rows.map((r) => `n=${r.sentences}`);
     const series: Series[] = [];
@@ -286,6 +291,7 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
     p("### Attention on example sentences", "");
     const head = evald.find((x) => x.name === "rnnsearch") ?? evald.find((x) => specOf(x.name).attention !== "none");
     const base = evald.find((x) => x.name === "rnnenc");
+    p(`${EXAMPLE_RULE} Each heatmap shows one row per output word and one column per source word (BPE pieces joined back into words: a source word's weight is the sum of its pieces' weights, an output word's row the mean of its pieces' rows), darker = more weight, on the scale beside it.${head ? ` The heatmap shown is ${specOf(head.name).label}'s; the other attention models' are linked.` : ""}`, "");
     for (const ex of evald[0].eval.examples) {
       const joined = ex.set.startsWith("test_join");
       p(`#### ${ex.id === "joined-long" ? `A long joined example (\`${ex.set}\` #${ex.index + 1}, ${ex.srcWords} words)` : `\`${ex.set}\` #${ex.index + 1} (${ex.srcWords} words)`}`, "");
@@ -297,32 +303,56 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
         if (e) p(`| ${specOf(x.name).label} | ${mdEsc(e.hypothesis)} | ${f1(e.sentenceBleu)} |`);
       }
       p("");
-      const heat = (x: typeof evald[number]) => {
+      const words = (x: typeof evald[number]) => {
         const e = x.eval.examples.find((y) => y.id === ex.id);
-        if (!e || !e.attention) return null;
-        const name = `attention-${pp.pair}-${x.name}-${ex.id}.svg`;
-        return fig(name, attentionHeatmapSvg(e.srcPieces, e.steps, e.attention, { title: `${pp.pair} ${specOf(x.name).label}: ${ex.id} (beam ${e.beam})`, cell: e.srcPieces.length > 40 ? 12 : 18 }));
+        return e && e.attention ? piecesToWords(e.srcPieces, e.steps, e.attention) : null;
       };
+      const heat = (x: typeof evald[number]) => {
+        const e = x.eval.examples.find((y) => y.id === ex.id), w = words(x);
+        if (!e || !w) return null;
+        const name = `attention-${pp.pair}-${x.name}-${ex.id}.svg`;
+        return fig(name, attentionHeatmapSvg(w.src, w.tgt, w.weights, {
+          title: `${pp.pair} ${specOf(x.name).label}: ${ex.id} (beam ${e.beam})`, cell: w.src.length > 40 ? 12 : 18,
+          srcTitle: "source words (BPE pieces joined)", tgtTitle: "output words",
+        }));
+      };
+      const notes: string[] = [];
+      if (head && base) {
+        const a = head.eval.examples.find((y) => y.id === ex.id), b = base.eval.examples.find((y) => y.id === ex.id);
+        if (a && b) notes.push(exampleBleuText(specOf(head.name).label, specOf(base.name).label, a.sentenceBleu, b.sentenceBleu));
+      }
+      for (const x of evald) {
+        const e = x.eval.examples.find((y) => y.id === ex.id);
+        const r = e ? repeatedPhrase(e.hypothesis) : null;
+        if (r) notes.push(`${specOf(x.name).label}'s output repeats “${r.phrase}” ${r.count} times.`);
+      }
       if (head) {
+        const w = words(head);
+        if (w) notes.push(attentionPathText(specOf(head.name).label, attentionPath(w.src, w.tgt, w.weights)));
         const h = heat(head);
         if (h) p(`![${specOf(head.name).label} attention](${h})`, "");
       }
       const others = evald.filter((x) => x !== head && specOf(x.name).attention !== "none").map((x) => [x, heat(x)] as const).filter(([, h]) => h);
       if (others.length) p(`Other attention models: ${others.map(([x, h]) => `[${specOf(x.name).label}](${h})`).join(", ")}.`, "");
+      if (notes.length) p(notes.join(" "), "");
       if (head && base) {
-        const a = head.eval.examples.find((y) => y.id === ex.id)!, b = base.eval.examples.find((y) => y.id === ex.id)!;
-        const n = a.refLogprobs.length;
-        const smooth = (v: number[], w = 5) => v.map((_, i) => { const s0 = Math.max(0, i - (w >> 1)), s1 = Math.min(v.length, i + (w >> 1) + 1); return v.slice(s0, s1).reduce((q, r) => q + r, 0) / (s1 - s0); });
-        const series: Series[] = evald.map((x) => ({ name: specOf(x.name).label, values: smooth(x.eval.examples.find((y) => y.id === ex.id)?.refLogprobs ?? []) }));
-        const mean = (v: number[], from: number, to: number) => { const s = v.slice(from, to); return s.length ? s.reduce((q, r) => q + r, 0) / s.length : NaN; };
-        const half = Math.floor(n / 2);
-        p(`Without attention, the decoder sees the source only through the fixed vector m̄. ` +
-          `Teacher-forced log-probability of the reference pieces, mean over the first and second half of the reference: ` +
-          `${specOf(head.name).label} ${f2(mean(a.refLogprobs, 0, half))} / ${f2(mean(a.refLogprobs, half, n))}, ` +
-          `${specOf(base.name).label} ${f2(mean(b.refLogprobs, 0, half))} / ${f2(mean(b.refLogprobs, half, n))}.`, "");
-        if (ex.id === "joined-long") {
-          p(`![Reference log-probabilities along the long example](${fig(`ref-logprob-${pp.pair}-${ex.id}.svg`, linePlotSvg({ title: `${pp.pair}: log p of the reference pieces (teacher-forced, moving average of 5), ${ex.id}`, xLabel: "reference position (BPE pieces)", yLabel: "log p", x: a.refLogprobs.map((_, i) => i + 1), series, markers: false }))})`, "");
+        const a = head.eval.examples.find((y) => y.id === ex.id), b = base.eval.examples.find((y) => y.id === ex.id);
+        if (!a || !b) continue;
+        const A = specOf(head.name).label, B = specOf(base.name).label;
+        if (ex.id !== "joined-long") {
+          p(halvesText(A, B, a.refLogprobs, b.refLogprobs), "");
+          continue;
         }
+        const starts = sentenceStarts(a.refPieces);
+        p(sentencesText(A, B, a.refLogprobs, b.refLogprobs, starts), "");
+        const w = 5;
+        const smooth = (v: number[]) => v.map((_, i) => { const s0 = Math.max(0, i - (w >> 1)), s1 = Math.min(v.length, i + (w >> 1) + 1); return v.slice(s0, s1).reduce((q, r) => q + r, 0) / (s1 - s0); });
+        const series: Series[] = [head, base].map((x) => ({ name: specOf(x.name).label, values: smooth(x.eval.examples.find((y) => y.id === ex.id)?.refLogprobs ?? []) }));
+        p(`![Reference log-probabilities along the long example](${fig(`ref-logprob-${pp.pair}-${ex.id}.svg`, linePlotSvg({
+          title: `${pp.pair}: log p of each reference piece, ${A} and ${B} (teacher-forced, moving average of ${w})`,
+          xLabel: "reference position (BPE pieces); dotted lines: where each joined sentence starts", yLabel: "log p", x: a.refLogprobs.map((_, i) => i + 1), series, markers: false,
+          vLines: starts.map((s0, k) => ({ x: s0 + 1, label: `sentence ${k + 2}` })),
+        }))})`, "");
       }
     }
   }

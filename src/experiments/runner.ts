@@ -15,15 +15,16 @@ import { loadEngine } from "../engine/load-node.js";
 import type { Engine } from "../engine/engine.js";
 import { S2SError } from "../errors.js";
 import { bleuSignature, corpusBleu, sentenceBleu, type BleuScore } from "../eval/bleu.js";
-import { bleuByLength } from "../eval/bylength.js";
+import { sourceLength } from "../eval/bylength.js";
 import { chrfSignature, corpusChrf } from "../eval/chrf.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { Model } from "../model/model.js";
 import { encodePairs, learnPipeline, PREPARED, PREPARED_FORMAT, readPrepared, writePrepared, type PreparedData } from "../pipeline/prepare.js";
-import type { TextPipeline } from "../pipeline/tokenizer.js";
+import { longestSource, recordTrainLength } from "../pipeline/train-length.js";
 import { initialize } from "../train/init.js";
 import { formatDuration, Progress, type ProgressSink } from "../train/progress.js";
 import { DEFAULT_TRAIN, Trainer, validationLoss, type TrainConfig } from "../train/trainer.js";
+import { lengthTable } from "./length-table.js";
 import { encodeSources, modelPairs, pairIds, perplexity, referenceLogprobs, translateSources, type SourceText } from "./decode.js";
 import {
   FORMAT_VERSION, load1, machineInfo, paths, readJson, RUN_FORMAT, writeJson,
@@ -220,7 +221,7 @@ export class Runner {
       await writeJson(checkPath, check);
       log(`${tag} tokenization vs the dataset's tok/ files: ${check.splits.map((s) => `${s.split}.${s.lang} ${s.identical}/${s.lines}`).join(", ")}`);
     }
-    await ensureLengthStats(out, pair, pipeline, train, src, plan.eval.lengthEdges);
+    await ensureLengthStats(out, pair, train, src, plan.eval.lengthEdges);
     // evaluation sets: val, test and the test set with n consecutive pairs joined
     const sets: EvalSet[] = [];
     const mk = (name: string, description: string, pairs: SentencePair[]) => {
@@ -260,6 +261,7 @@ export class Runner {
       tokenizer: pd.prep.tokenizerJson,
       experiment: JSON.stringify({ pair, model: spec.name, reverse_source: spec.reverseSource }),
     });
+    recordTrainLength(model.metadata, longestSource(pd.prep.train));
     initialize(model, { kind: "uniform", range: plan.train.initRange }, plan.train.seed);
     const t = plan.train;
     const cfg: TrainConfig = {
@@ -436,28 +438,9 @@ export class Runner {
     const lenSets = pd.sets.filter((s) => s.name === "test" || s.name.startsWith("test_join"));
     const byLength: EvalFile["byLength"] = {};
     for (const beam of plan.eval.beams) {
-      const sources: number[] = [], hyps: string[] = [], refs: string[] = [], setOf: string[] = [];
-      for (const s of lenSets) {
-        const h = hypsBy.get(s.name)!.get(beam)!;
-        s.pairs.forEach((p, i) => {
-          sources.push(s.sources[i].words);
-          hyps.push(h[i]);
-          refs.push(p.tgt);
-          setOf.push(s.name);
-        });
-      }
-      const bl = bleuByLength({ sources, hypotheses: hyps, references: [refs], edges: plan.eval.lengthEdges, bleu: bopts });
-      const rows: LengthRow[] = bl.rows.map((row) => {
-        const bySet: Record<string, number> = {};
-        sources.forEach((len, i) => {
-          if (len >= row.min && len <= row.max) bySet[setOf[i]] = (bySet[setOf[i]] ?? 0) + 1;
-        });
-        return {
-          label: row.label, min: row.min, max: Number.isFinite(row.max) ? row.max : null, sentences: row.sentences, bySet,
-          bleu: row.bleu ? round(row.bleu.score) : null, bp: row.bleu ? round(row.bleu.bp) : null,
-        };
-      });
-      byLength[String(beam)] = { edges: plan.eval.lengthEdges, sets: lenSets.map((s) => s.name), rows };
+      byLength[String(beam)] = lengthTable(lenSets.map((s) => ({
+        name: s.name, sources: s.pairs.map((p) => p.src), hypotheses: hypsBy.get(s.name)!.get(beam)!, references: s.pairs.map((p) => p.tgt),
+      })), pd.src, bopts);
     }
     // examples: the best beam's output with its attention, and the references' log-probabilities
     const beam = Math.max(...plan.eval.beams);
@@ -484,11 +467,11 @@ export class Runner {
   }
 }
 
-/** Writes prep/lengths.json (source lengths of the training pairs) if it is missing. */
-export async function ensureLengthStats(out: string, pair: string, pipeline: TextPipeline, train: readonly SentencePair[], lang: string, edges: readonly number[]): Promise<void> {
+/** Writes prep/lengths.json (source lengths of the training pairs, counted as the length buckets count them) if it is missing. */
+export async function ensureLengthStats(out: string, pair: string, train: readonly SentencePair[], lang: string, edges: readonly number[]): Promise<void> {
   const path = paths.lengths(out, pair);
   if (existsSync(path)) return;
-  const w = train.map((p) => pipeline.words(p.src, "src").length).sort((a, b) => a - b);
+  const w = train.map((p) => sourceLength(p.src, lang)).sort((a, b) => a - b);
   const q = (f: number) => w[Math.min(w.length - 1, Math.floor(f * w.length))] ?? 0;
   const over: Record<string, number> = {};
   for (const e of edges) over[String(e)] = round(w.filter((x) => x > e).length / Math.max(1, w.length), 6);
@@ -503,10 +486,9 @@ export async function ensureLengthStats(out: string, pair: string, pipeline: Tex
 export async function ensureLengthStatsFor(out: string, pair: string, dataDir: string, trainLimit: number, edges: readonly number[]): Promise<void> {
   if (existsSync(paths.lengths(out, pair)) || !existsSync(join(paths.prep(out, pair), PREPARED.manifest))) return;
   const [src, tgt] = splitPair(pair);
-  const prep = await readPrepared(paths.prep(out, pair));
   let train = loadMulti30k(dataDir, "train", src, tgt);
   if (trainLimit > 0) train = train.slice(0, trainLimit);
-  await ensureLengthStats(out, pair, prep.pipeline, train, src, edges);
+  await ensureLengthStats(out, pair, train, src, edges);
 }
 
 /**

@@ -38,8 +38,14 @@ export function checkStreams(hyps: readonly string[], refs: readonly (readonly s
   });
 }
 
+/** Source lines and their language, for BLEU by source length (their Moses tokens, src/eval/bylength.ts). */
+export interface LengthSources {
+  lines: readonly string[];
+  lang: string;
+}
+
 /** BLEU (sacreBLEU default unless bleu options say otherwise), chrF and, with sources, BLEU by source length. */
-export function evaluateText(hyps: readonly string[], refs: readonly (readonly string[])[], sources: readonly string[] | null, bleuOpts: BleuOptions = {}): EvalReport {
+export function evaluateText(hyps: readonly string[], refs: readonly (readonly string[])[], sources: LengthSources | null, bleuOpts: BleuOptions = {}): EvalReport {
   return userErrors(() => {
     const nrefs = nrefsOf(refs);
     const bleu = corpusBleu(hyps, refs, bleuOpts);
@@ -49,7 +55,7 @@ export function evaluateText(hyps: readonly string[], refs: readonly (readonly s
       chrf,
       bleuLine: formatBleu(bleu, { signature: bleuSignature(nrefs, bleuOpts) }),
       chrfLine: formatChrf(chrf, { signature: chrfSignature(nrefs, { lowercase: bleuOpts.lowercase }) }),
-      byLength: sources ? formatBleuByLength(bleuByLength({ sources, hypotheses: hyps, references: refs, bleu: bleuOpts })) : null,
+      byLength: sources ? formatBleuByLength(bleuByLength({ sources: sources.lines, lang: sources.lang, hypotheses: hyps, references: refs, bleu: bleuOpts })) : null,
     };
   });
 }

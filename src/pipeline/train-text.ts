@@ -21,6 +21,7 @@ import { encodePairs, readPrepared } from "./prepare.js";
 import { DATA_OPTS, hasTextData, loadTextData, PREPARE_OPTS, prepareFromValues } from "./sources.js";
 import { TextPipeline } from "./tokenizer.js";
 import { Translator } from "./translator.js";
+import { longestSource, recordTrainLength } from "./train-length.js";
 
 const MODEL_OPTS: OptSpec[] = [
   { name: "data", type: "string", arg: "PREP", help: "text: a prepared directory from s2s prepare" },
@@ -157,6 +158,8 @@ export async function runTrainText(v: Values): Promise<void> {
     const c = model.config;
     log(`model: ${model.paramCount.toLocaleString("en")} parameters (${model.dims.cell} cells, emb ${c.emb_dim}, encoder ${c.enc_layers}×${c.enc_hidden}${c.bidirectional ? " bi" : ""}, decoder ${c.dec_layers}×${c.dec_hidden} ${c.decoder_style}, attention ${c.attention}, vocabularies ${Vs}/${Vt})`);
   }
+  // the longest source trained on: translate splits longer inputs to this length
+  recordTrainLength(model.metadata, longestSource(train!));
   const bleuPairs = validText && !v["no-bleu"] ? validText.slice(0, (v["bleu-limit"] as number | undefined) ?? validText.length) : null;
   const ckpt = checkpointPath(out);
   const trainer = new Trainer(model, train!, valid! && valid!.length > 0 ? valid! : null, trainConfigFromFlags(v));

@@ -7,24 +7,33 @@
 // - a piece not in the source vocabulary becomes <unk> (id 1); an output
 //   <unk> is written as the literal "<unk>", or with replaceUnk replaced by
 //   the source word that got the highest attention weight;
-// - a source longer than maxSrcPieces pieces is cut, at word boundaries where
-//   possible, into parts of at most maxSrcPieces pieces that are translated
-//   independently; their translations are joined by a space (one output line);
+// - a source longer than maxSrcPieces pieces (default: the model's training
+//   length, `train_max_src_pieces` metadata, else 100) is split at sentence
+//   ends first, and a sentence still longer is cut, at word boundaries where
+//   possible, into parts of at most maxSrcPieces pieces; the parts are
+//   translated independently and their translations joined by a space (one
+//   output line);
 // - any Unicode is accepted; the output is always one line.
 
 import { S2SError } from "../errors.js";
 import { searchIds, type SearchOptions } from "../decode/search.js";
 import type { Model } from "../model/model.js";
 import { BOS_ID, EOS_ID, PAD_ID, UNK, UNK_ID } from "../text/vocab.js";
+import { splitSentences } from "../text/sentences.js";
 import { TextPipeline, type EncodedSource } from "./tokenizer.js";
 import { oneLine } from "./one-line.js";
+import { trainLengthOf } from "./train-length.js";
 
+/** `s2s eval`'s part length: test sources are translated whole up to this many pieces. */
 export const DEFAULT_MAX_SRC_PIECES = 250;
 
 export interface TextTranslateOptions extends SearchOptions {
   /** replace each output <unk> by the source word with the highest attention weight */
   replaceUnk?: boolean;
-  /** longer sources are translated in parts of at most this many pieces (default 250) */
+  /**
+   * a longer source is split at sentence ends, then into parts of at most
+   * this many pieces (default: the model's training length, {@link Translator.trainLength})
+   */
   maxSrcPieces?: number;
 }
 
@@ -55,13 +64,13 @@ export interface LineTranslation {
   parts: number;
 }
 
-/** Splits pieces into parts of at most max, preferring cuts after a word's last piece. */
-function cutParts(pieces: readonly string[], sep: string, max: number): [number, number][] {
+/** Splits pieces [from, to) into parts of at most max, preferring cuts after a word's last piece. */
+function cutParts(pieces: readonly string[], sep: string, max: number, from = 0, to = pieces.length): [number, number][] {
   const parts: [number, number][] = [];
-  let start = 0;
-  while (start < pieces.length) {
-    let end = Math.min(pieces.length, start + max);
-    if (end < pieces.length) {
+  let start = from;
+  while (start < to) {
+    let end = Math.min(to, start + max);
+    if (end < to) {
       let k = end;
       while (k > start + Math.floor(max / 2) && pieces[k - 1].endsWith(sep)) k--;
       if (!pieces[k - 1].endsWith(sep)) end = k;
@@ -70,6 +79,20 @@ function cutParts(pieces: readonly string[], sep: string, max: number): [number,
     start = end;
   }
   return parts;
+}
+
+/** Several encoded sentences as one source (pieces, words and ids in order, one EOS at the end). */
+function concatSources(parts: readonly EncodedSource[]): EncodedSource {
+  const out: EncodedSource = { words: [], pieces: [], wordOf: [], ids: [] };
+  for (const p of parts) {
+    const w0 = out.words.length;
+    out.words.push(...p.words);
+    out.pieces.push(...p.pieces);
+    for (const w of p.wordOf) out.wordOf.push(w0 + w);
+    out.ids.push(...p.ids.slice(0, -1));
+  }
+  out.ids.push(EOS_ID);
+  return out;
 }
 
 /**
@@ -84,6 +107,12 @@ function cutParts(pieces: readonly string[], sep: string, max: number): [number,
 export class Translator {
   /** the text pipeline: tokenizer, BPE and vocabularies */
   readonly pipeline: TextPipeline;
+  /**
+   * the longest source the model was trained on, in pieces: the
+   * `train_max_src_pieces` metadata, or 100 for a file without it; the
+   * default part length of {@link translate}
+   */
+  readonly trainLength: number;
 
   /**
    * @param model a loaded model with vocabularies (a text model); an id-only
@@ -98,6 +127,31 @@ export class Translator {
     if (p.srcVocab.size !== d.Vs) throw new S2SError(`${source}: src_vocab has ${p.srcVocab.size} entries but the config says src_vocab_size ${d.Vs}`);
     if (p.tgtVocab.size !== d.Vt) throw new S2SError(`${source}: tgt_vocab has ${p.tgtVocab.size} entries but the config says tgt_vocab_size ${d.Vt}`);
     this.pipeline = p;
+    this.trainLength = trainLengthOf(model.metadata, source);
+  }
+
+  /**
+   * A source line as the encoder gets it, in parts of at most `max` pieces:
+   * a line within the limit is one part; a longer one is split at sentence
+   * ends (each sentence encoded on its own), and a sentence still longer is
+   * cut at word boundaries where possible. Parts are [from, to) piece ranges
+   * of the returned source.
+   */
+  private encodeParts(line: string, max: number): { source: EncodedSource; ranges: [number, number][] } {
+    const whole = this.pipeline.encodeSource(line);
+    const sep = this.pipeline.separator;
+    if (whole.pieces.length <= max) return { source: whole, ranges: whole.pieces.length ? [[0, whole.pieces.length]] : [] };
+    const sentences = splitSentences(line, this.pipeline.spec.src.lang);
+    if (sentences.length <= 1) return { source: whole, ranges: cutParts(whole.pieces, sep, max) };
+    const encoded = sentences.map((x) => this.pipeline.encodeSource(x));
+    const source = concatSources(encoded);
+    const ranges: [number, number][] = [];
+    let at = 0;
+    for (const e of encoded) {
+      ranges.push(...cutParts(source.pieces, sep, max, at, at + e.pieces.length));
+      at += e.pieces.length;
+    }
+    return { source, ranges };
   }
 
   get hasAttention(): boolean {
@@ -112,14 +166,15 @@ export class Translator {
    * plus `replaceUnk` and `maxSrcPieces`.
    */
   translate(lines: readonly string[], o: TextTranslateOptions = {}): LineTranslation[] {
-    const maxPieces = o.maxSrcPieces ?? DEFAULT_MAX_SRC_PIECES;
+    const maxPieces = o.maxSrcPieces ?? this.trainLength;
     if (!Number.isInteger(maxPieces) || maxPieces < 1) throw new S2SError(`maxSrcPieces must be a positive integer, got ${maxPieces}`);
     const nbest = o.nbest ?? 1;
     const wantAttn = (o.attention ?? true) || Boolean(o.replaceUnk);
-    const sources = lines.map((l) => this.pipeline.encodeSource(l));
+    const encoded = lines.map((l) => this.encodeParts(l, maxPieces));
+    const sources = encoded.map((e) => e.source);
     const jobs: number[][] = [];
-    const partsOf: { job: number; from: number; to: number }[][] = sources.map((s) => {
-      return cutParts(s.pieces, this.pipeline.separator, maxPieces).map(([from, to]) => {
+    const partsOf: { job: number; from: number; to: number }[][] = encoded.map(({ source: s, ranges }) => {
+      return ranges.map(([from, to]) => {
         jobs.push([...s.ids.slice(from, to), EOS_ID]);
         return { job: jobs.length - 1, from, to };
       });
@@ -138,9 +193,13 @@ export class Translator {
       for (let r = 0; r < Math.min(nbest, nh); r++) {
         let score = 0;
         const steps: string[] = [], stepIds: number[] = [];
+        // output pieces of steps [from, to): <pad> and <s> are never trained as outputs; if produced they are dropped, like EOS
+        const keep = (from: number, to: number) => steps.slice(from, to).filter((_, k) => stepIds[from + k] !== EOS_ID && stepIds[from + k] !== PAD_ID && stepIds[from + k] !== BOS_ID);
         const attention: number[][] | null = this.hasAttention && wantAttn ? [] : null;
         let col0 = 0;
+        const partTexts: string[] = [];
         for (const p of parts) {
+          const first = steps.length;
           const hs = results[p.job];
           const h = hs[Math.min(r, hs.length - 1)];
           score += h.score;
@@ -163,10 +222,11 @@ export class Translator {
             stepIds.push(id);
           });
           col0 += width;
+          // each part is decoded on its own: a piece left open by one part does not glue onto the next part's first word
+          partTexts.push(this.pipeline.decodeTarget(keep(first, steps.length)));
         }
-        // <pad> and <s> are never trained as outputs; if produced they are dropped, like EOS
-        const pieces = steps.filter((_, k) => stepIds[k] !== EOS_ID && stepIds[k] !== PAD_ID && stepIds[k] !== BOS_ID);
-        const text = oneLine(this.pipeline.decodeTarget(pieces));
+        const pieces = keep(0, steps.length);
+        const text = oneLine(partTexts.filter((t) => t !== "").join(" "));
         hyps.push({ text, score, pieces, steps, attention });
       }
       return { source, srcTokens, parts: parts.length, hyps };

@@ -99,7 +99,7 @@ test("bleu: the published sacreBLEU example (48.53) and --tokenize none, --by-le
   r = await runCli(["bleu", "--ref", r1, "--lc"], REF1.map((s) => s.toUpperCase()).join("\n") + "\n");
   assert.match(r.stdout, /\|case:lc\|.* = 100\.00 /);
   const src = write("src.txt", ["ein kurzer satz", "noch ein satz", "x ".repeat(15).trim()]);
-  r = await runCli(["bleu", "--ref", `${r1},${r2}`, sys, "--by-length", "--src", src]);
+  r = await runCli(["bleu", "--ref", `${r1},${r2}`, sys, "--by-length", "--src", src, "--src-lang", "de"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /BLEU by source length/);
   assert.match(r.stdout, /^1-10 +2 /m);
@@ -148,6 +148,7 @@ test("filters: bad input fails with one clear line", async () => {
     [["bleu", "--ref", r1], "only one line\n", /r\.txt has 2 lines but the hypotheses have 1/],
     [["bleu", "--ref", f("missing.txt")], "a\n", /cannot read reference: file not found: .*missing\.txt/],
     [["bleu", "--ref", r1, "--by-length"], "a\nb\n", /--by-length needs --src/],
+    [["bleu", "--ref", r1, "--by-length", "--src", r1], "a\nb\n", /--by-length counts the Moses tokens of the source: give its language with --src-lang/],
     [["bleu", "--ref", r1, "--tokenize", "intl"], "a\nb\n", /--tokenize must be one of 13a, none/],
     [["chrf", "--ref", r1], "a\n", /has 2 lines but the hypotheses have 1/],
     [["data", "imagenet", "--out", f("d")], "", /unknown dataset "imagenet"/],

@@ -12,6 +12,8 @@ import { runCli, assertCleanFailure } from "../helpers/cli.js";
 import { parseSafetensors } from "../../src/io/safetensors.js";
 import { parseTokenizerSpec } from "../../src/pipeline/tokenizer.js";
 import { synthetic } from "./synthetic.js";
+import { joinConsecutive } from "../../src/data/join.js";
+import { lengthTable } from "../../src/experiments/length-table.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "s2s-text-"));
 const f = (name: string) => join(tmp, name);
@@ -55,7 +57,10 @@ test("prepare → train → translate → eval: a complete translator in one fil
   assert.match(r.stderr, /epoch 1 step \d+: train loss [\d.]+ valid loss [\d.]+ ppl [\d.]+ BLEU [\d.]+/, "validation BLEU each epoch");
   assert.match(r.stderr, /epoch 15 step/);
   const st = parseSafetensors(new Uint8Array(readFileSync(MODEL)));
-  assert.deepEqual(Object.keys(st.metadata).sort(), ["config", "src_vocab", "tgt_vocab", "tokenizer"]);
+  assert.deepEqual(Object.keys(st.metadata).sort(), ["config", "src_vocab", "tgt_vocab", "tokenizer", "train_max_src_pieces"]);
+  // the training length limit: the longest source trained on, in pieces without EOS
+  const longest = Math.max(...readFileSync(join(PREP, "train.ids.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l).src.length - 1));
+  assert.equal(st.metadata.train_max_src_pieces, String(longest));
   const spec = parseTokenizerSpec(st.metadata.tokenizer);
   assert.equal(spec.src.lang, "de");
   assert.equal(spec.tgt.lang, "en");
@@ -69,7 +74,7 @@ test("prepare → train → translate → eval: a complete translator in one fil
   assert.ok(m, r.stdout);
   assert.ok(Number(m[1]) > 40, `BLEU ${m[1]} on the synthetic test set`);
   assert.match(r.stdout, /^chrF2\|nrefs:1\|case:mixed\|eff:yes\|nc:6\|nw:0\|space:no = [\d.]+$/m);
-  assert.match(r.stdout, /src words +sents +BLEU +BP +hyp_len\/ref_len\n/);
+  assert.match(r.stdout, /BLEU by source length \(Moses tokens of the source, de rules\):\nsrc tokens +sents +BLEU +BP +hyp_len\/ref_len\n/);
   assert.match(r.stdout, /^1-10 +100 /m);
   const hyps = readFileSync(f("hyp.en"), "utf8").trimEnd().split("\n");
   assert.equal(hyps.length, 100);
@@ -81,7 +86,30 @@ test("prepare → train → translate → eval: a complete translator in one fil
   assert.equal(j.code, 0, j.stderr);
   const js = JSON.parse(j.stdout);
   assert.equal(js.sentences, 50);
-  assert.equal(js.by_length.length, 7);
+  assert.equal(js.by_length.length, 9, "buckets 1-10 ... 71+ and all");
+
+  // --join 1,2: the test set and its joined version together, bucketed as the experiments report does
+  const k = await runCli(["eval", "--model", MODEL, "--src", f("test.de"), "--ref", f("test.en"), "--beam", "3", "--json", "--join", "1,2", "--hyp-out", f("hyp12.en")]);
+  assert.equal(k.code, 0, k.stderr);
+  const ks = JSON.parse(k.stdout);
+  assert.equal(ks.sentences, 150);
+  const hyp12 = readFileSync(f("hyp12.en"), "utf8").trimEnd().split("\n");
+  const joined = joinConsecutive(testSet, 2);
+  const report = lengthTable([
+    { name: "test", sources: testSet.map((p) => p.src), hypotheses: hyp12.slice(0, 100), references: testSet.map((p) => p.tgt) },
+    { name: "test_join2", sources: joined.map((p) => p.src), hypotheses: hyp12.slice(100), references: joined.map((p) => p.tgt) },
+  ], "de", { lowercase: false });
+  const cliRows = ks.by_length.slice(0, -1) as { bucket: string; sentences: number; bleu: number | null }[];
+  assert.deepEqual(cliRows.map((x) => [x.bucket, x.sentences]), report.rows.map((x) => [x.label, x.sentences]), "s2s eval's buckets are the report's");
+  // the same BLEU (the JSON has 7 significant digits, the report 4 decimals)
+  cliRows.forEach((x, i) => {
+    const r = report.rows[i].bleu;
+    assert.ok(x.bleu === null ? r === null : r !== null && Math.abs(x.bleu - r) < 6e-5, `${x.bucket}: ${x.bleu} vs ${r}`);
+  });
+  assert.ok(report.rows.filter((x) => x.sentences > 0).length >= 2, "the sets fill more than one bucket");
+  const bad = await runCli(["eval", "--model", MODEL, "--src", f("test.de"), "--ref", f("test.en"), "--join", "1,x"]);
+  assertCleanFailure(bad, /--join wants integers from 1 to 16/);
+  assert.equal(bad.code, 2, "a usage error");
 });
 
 test("train --cell gru and --cell rnn on the prepared data, then eval: both learn the translation", async () => {
@@ -119,7 +147,7 @@ test("translate: one line out per line in, n-best, attention JSON lines, replace
   assert.equal(out[1], "");
   assert.equal(out[2], "");
   assert.match(out[3], /^A small \w+ \w+ the \w+\.$/);
-  assert.match(r.stderr, /line 6: \d+ pieces, translated in \d+ parts/);
+  assert.match(r.stderr, /line 6: 1200 pieces, translated in 200 parts/, "split at its 200 sentence ends");
   // a file without a final newline, CRLF line ends
   r = await runCli(["translate", "--model", MODEL, "--beam", "1", "--quiet"], "Der Hund sieht Zorbalu.\r\nEin Fisch ruft der Mann.");
   assert.equal(r.code, 0, r.stderr);

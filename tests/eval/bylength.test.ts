@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bleuByLength, formatBleuByLength, formatLengthRow, DEFAULT_LENGTH_EDGES } from '../../src/eval/bylength.js';
+import { bleuByLength, formatBleuByLength, formatLengthRow, DEFAULT_LENGTH_EDGES, sourceLength } from '../../src/eval/bylength.js';
 import { corpusBleu } from '../../src/eval/bleu.js';
 
 const close = (actual: number, expected: number, eps = 1e-9) =>
@@ -10,15 +10,15 @@ function words(n: number, prefix = 'w'): string {
   return Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 }
 
-// Sources of 3, 12, 15, 60 and 0 words; hypotheses are perfect copies of the
+// Sources of 3, 12, 15, 80 and 0 tokens; hypotheses are perfect copies of the
 // references except the second, which is half wrong.
-const SOURCES = [words(3), words(12), words(15), words(60), ''];
+const SOURCES = [words(3), words(12), words(15), words(80), ''];
 const REFS = ['a b c d e', 'the cat sat on the mat today', 'one two three four five', words(50, 'r'), 'x y z w'];
 const HYPS = ['a b c d e', 'the dog sat on a rug today', 'one two three four five', words(50, 'r'), 'x y z w'];
 
 test('buckets by source length with default edges; each bucket is corpus BLEU of its segments', () => {
-  assert.deepEqual(DEFAULT_LENGTH_EDGES, [10, 20, 30, 40, 50]);
-  const r = bleuByLength({ sources: SOURCES, hypotheses: HYPS, references: [REFS] });
+  assert.deepEqual(DEFAULT_LENGTH_EDGES, [10, 20, 30, 40, 50, 60, 70]);
+  const r = bleuByLength({ sources: SOURCES, lang: 'en', hypotheses: HYPS, references: [REFS] });
   assert.deepEqual(
     r.rows.map((x) => [x.label, x.min, x.max, x.sentences]),
     [
@@ -27,7 +27,9 @@ test('buckets by source length with default edges; each bucket is corpus BLEU of
       ['21-30', 21, 30, 0],
       ['31-40', 31, 40, 0],
       ['41-50', 41, 50, 0],
-      ['51+', 51, Infinity, 1],
+      ['51-60', 51, 60, 0],
+      ['61-70', 61, 70, 0],
+      ['71+', 71, Infinity, 1],
     ],
   );
   close(r.rows[0]!.bleu!.score, 100);
@@ -35,7 +37,7 @@ test('buckets by source length with default edges; each bucket is corpus BLEU of
   const b11 = r.rows[1]!.bleu!;
   assert.deepEqual(b11, corpusBleu([HYPS[1]!, HYPS[2]!], [[REFS[1]!, REFS[2]!]]));
   assert.ok(b11.score > 0 && b11.score < 100);
-  close(r.rows[5]!.bleu!.score, 100);
+  close(r.rows[7]!.bleu!.score, 100);
   assert.equal(r.total.sentences, 5);
   assert.deepEqual(r.total.bleu, corpusBleu(HYPS, [REFS]));
 });
@@ -49,8 +51,9 @@ test('numeric lengths, custom edges and validation', () => {
   ]);
   assert.throws(() => bleuByLength({ sources: [1], hypotheses: HYPS, references: [REFS] }), /1 sources but 5 hypotheses/);
   assert.throws(() => bleuByLength({ sources: [1, 2, 3, 4, -1], hypotheses: HYPS, references: [REFS] }), /not a non-negative integer/);
-  assert.throws(() => bleuByLength({ sources: SOURCES, hypotheses: HYPS, references: [REFS], edges: [10, 10] }), /strictly increasing/);
-  assert.throws(() => bleuByLength({ sources: SOURCES, hypotheses: HYPS, references: [REFS], edges: [0] }), /strictly increasing/);
+  assert.throws(() => bleuByLength({ sources: SOURCES, lang: 'en', hypotheses: HYPS, references: [REFS], edges: [10, 10] }), /strictly increasing/);
+  assert.throws(() => bleuByLength({ sources: SOURCES, lang: 'en', hypotheses: HYPS, references: [REFS], edges: [0] }), /strictly increasing/);
+  assert.throws(() => bleuByLength({ sources: SOURCES, hypotheses: HYPS, references: [REFS] }), /need their language/);
   const none = bleuByLength({ sources: [], hypotheses: [], references: [[]] });
   assert.ok(none.rows.every((x) => x.sentences === 0 && x.bleu === null));
   assert.equal(none.total.bleu, null);
@@ -64,17 +67,29 @@ test('BLEU options are passed through (tokenize none)', () => {
 });
 
 test('plain-text table', () => {
-  const r = bleuByLength({ sources: SOURCES, hypotheses: HYPS, references: [REFS] });
+  const r = bleuByLength({ sources: SOURCES, lang: 'en', hypotheses: HYPS, references: [REFS] });
   const table = formatBleuByLength(r);
   const lines = table.trimEnd().split('\n');
-  assert.equal(lines.length, 1 + 1 + 6 + 1 + 1);
-  assert.match(lines[0]!, /^src words\s+sents\s+BLEU\s+BP\s+hyp_len\/ref_len$/);
+  assert.equal(lines.length, 1 + 1 + 8 + 1 + 1);
+  assert.match(lines[0]!, /^src tokens\s+sents\s+BLEU\s+BP\s+hyp_len\/ref_len$/);
   assert.match(lines[2]!, /^1-10\s+2\s+100\.00\s+1\.000\s+9\/9$/);
   assert.match(lines[4]!, /^21-30\s+0\s+-\s+-\s+-$/);
-  assert.match(lines[9]!, /^all\s+5\s+\d+\.\d\d\s+\d\.\d{3}\s+\d+\/\d+$/);
+  assert.match(lines[11]!, /^all\s+5\s+\d+\.\d\d\s+\d\.\d{3}\s+\d+\/\d+$/);
   assert.ok(table.endsWith('\n'));
   // All lines have the same width.
   assert.equal(new Set(lines.map((l) => l.length)).size, 1);
   assert.equal(formatLengthRow(r.rows[2]!), '21-30: no sentences');
   assert.match(formatLengthRow(r.rows[0]!), /^1-10 \(2 sents\): BLEU = 100\.00 100\.0\/100\.0\/100\.0\/100\.0 \(BP = 1\.000/);
+});
+
+test('source length: Moses tokens of the lowercased, normalised source, before BPE', () => {
+  // punctuation is split off; whitespace words would count 4
+  assert.equal(sourceLength('Ein Mann, der läuft.', 'de'), 6);
+  assert.equal(sourceLength("Don't stop!", 'en'), 4); // do n't stop !
+  assert.equal(sourceLength("L'homme court.", 'fr'), 4); // l' homme court .
+  // lowercasing first: a period before a lowercase word stays attached (as in Multi30k's tok/ files)
+  assert.equal(sourceLength('Zwei Männer. Beide spielen.', 'de'), 5);
+  assert.equal(sourceLength('', 'en'), 0);
+  const r = bleuByLength({ sources: ['Ein Mann, der läuft.'], lang: 'de', hypotheses: ['a'], references: [['a']] });
+  assert.equal(r.rows[0]!.sentences, 1);
 });

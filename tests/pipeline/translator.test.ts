@@ -11,6 +11,7 @@ import { S2SError } from "../../src/errors.js";
 import { learnPipeline, encodePairs } from "../../src/pipeline/prepare.js";
 import { parseTokenizerSpec, serializeTokenizerSpec, TextPipeline, MAX_WORD_CHARS } from "../../src/pipeline/tokenizer.js";
 import { Translator } from "../../src/pipeline/translator.js";
+import { DEFAULT_TRAIN_MAX_SRC_PIECES, TRAIN_LENGTH_KEY } from "../../src/pipeline/train-length.js";
 import { preprocess } from "../../src/text/tokenize.js";
 import { detokenize } from "../../src/text/detokenize.js";
 
@@ -30,7 +31,7 @@ const OPTS = {
   merges: 60, bpeMinFreq: 2, bpeVocabThreshold: 0, vocabMinFreq: 1,
 };
 
-async function tinyModel(attention: "additive" | "none" = "additive") {
+async function tinyModel(attention: "additive" | "none" = "additive", extra: Record<string, string> = {}) {
   const engine = await loadEngine();
   const learned = learnPipeline(TRAIN, OPTS);
   const p = learned.pipeline;
@@ -38,7 +39,7 @@ async function tinyModel(attention: "additive" | "none" = "additive") {
     src_vocab_size: p.srcVocab.size, tgt_vocab_size: p.tgtVocab.size, emb_dim: 8, enc_hidden: 8, bidirectional: true,
     dec_hidden: 16, attn_dim: 8, attention, decoder_style: "luong",
   });
-  const model = Model.create(engine, config, { src_vocab: JSON.stringify(p.srcVocab), tgt_vocab: JSON.stringify(p.tgtVocab), tokenizer: learned.tokenizerJson });
+  const model = Model.create(engine, config, { src_vocab: JSON.stringify(p.srcVocab), tgt_vocab: JSON.stringify(p.tgtVocab), tokenizer: learned.tokenizerJson, ...extra });
   initialize(model, { kind: "uniform", range: 0.5 }, 7);
   // through the file format, so the model is what a user would load
   return { model: Model.fromBytes(engine, model.toBytes()), learned };
@@ -190,4 +191,66 @@ test("Translator refuses id-only models and mismatched vocabularies with one cle
   assert.throws(() => new Translator(wrong, undefined, "w.safetensors"), /src_vocab has \d+ entries but the config says src_vocab_size \d+/);
   const badVocab = Model.create(engine, model.config, { ...model.metadata, tgt_vocab: '["a"]' });
   assert.throws(() => new Translator(badVocab, undefined, "b.safetensors"), /b\.safetensors: metadata tgt_vocab: /);
+});
+
+/** The source pieces of each part, from srcTokens (each part ends with "</s>"). */
+function partsOf(srcTokens: string[]): string[][] {
+  const out: string[][] = [[]];
+  for (const t of srcTokens) {
+    if (t === "</s>") out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  out.pop();
+  return out;
+}
+
+test("a long line is split at sentence ends first, each sentence encoded on its own", async () => {
+  const sentences = TRAIN.map((p) => p.src).slice(0, 6);
+  const pipeline = learnPipeline(TRAIN, OPTS).pipeline;
+  const limit = Math.max(...sentences.map((x) => pipeline.encodeSource(x).pieces.length)); // every sentence fits
+  const { model, learned } = await tinyModel("additive", { [TRAIN_LENGTH_KEY]: String(limit) });
+  const tr = new Translator(model);
+  assert.equal(tr.trainLength, limit, "the training length from the metadata");
+  const line = sentences.join(" ");
+  assert.ok(learned.pipeline.encodeSource(line).pieces.length > 2 * limit);
+  const [r] = tr.translate([line], { beam: 1, maxLenA: 0, maxLenB: 3 });
+  assert.equal(r.parts, 6, "one part per sentence");
+  assert.deepEqual(partsOf(r.srcTokens), sentences.map((x) => learned.pipeline.encodeSource(x).pieces));
+  // the translations of the parts are joined by a space
+  const alone = tr.translate(sentences, { beam: 1, maxLenA: 0, maxLenB: 3 }).map((x) => x.hyps[0].text);
+  assert.equal(r.hyps[0].text, alone.filter((t) => t !== "").join(" "));
+  // a line within the limit stays whole, even with two sentences
+  const [short] = tr.translate(["Ein Mann. Eine Frau."], { beam: 1, maxLenA: 0, maxLenB: 3 });
+  assert.equal(short.parts, 1);
+});
+
+test("an over-long sentence is cut at the stored training length; a file without it uses the default", async () => {
+  const words = Array.from({ length: 60 }, (_, i) => TRAIN[i % TRAIN.length].src.split(" ")[0]).join(" "); // no sentence end inside
+  for (const limit of [10, 25]) {
+    const { model } = await tinyModel("additive", { [TRAIN_LENGTH_KEY]: String(limit) });
+    const [r] = new Translator(model).translate([words], { beam: 1, maxLenA: 0, maxLenB: 2 });
+    const parts = partsOf(r.srcTokens);
+    assert.equal(r.parts, parts.length);
+    assert.ok(parts.every((p) => p.length <= limit), `every part at most ${limit} pieces`);
+    assert.ok(parts.length >= Math.ceil(r.source.pieces.length / limit) && parts.length > 1);
+    assert.deepEqual(parts.flat(), r.source.pieces, "the parts cover the sentence in order");
+  }
+  // an explicit maxSrcPieces overrides the stored length
+  const { model: m10 } = await tinyModel("additive", { [TRAIN_LENGTH_KEY]: "10" });
+  assert.equal(new Translator(m10).translate([words], { beam: 1, maxLenA: 0, maxLenB: 2, maxSrcPieces: 1000 })[0].parts, 1);
+  // no key: the documented default
+  const { model: old, learned } = await tinyModel();
+  assert.equal(old.metadata[TRAIN_LENGTH_KEY], undefined);
+  const tr = new Translator(old);
+  assert.equal(tr.trainLength, DEFAULT_TRAIN_MAX_SRC_PIECES);
+  assert.equal(DEFAULT_TRAIN_MAX_SRC_PIECES, 100);
+  const long = Array.from({ length: 3 }, () => words).join(" ");
+  const n = learned.pipeline.encodeSource(long).pieces.length;
+  assert.ok(n > 100);
+  const [r] = tr.translate([long], { beam: 1, maxLenA: 0, maxLenB: 2 });
+  assert.ok(r.parts >= Math.ceil(n / 100) && r.parts <= Math.ceil(n / 50), `${r.parts} parts of ${n} pieces`);
+  assert.ok(partsOf(r.srcTokens).every((p) => p.length <= 100));
+  // a bad value is a clear error naming the file
+  const { model: bad } = await tinyModel("additive", { [TRAIN_LENGTH_KEY]: "many" });
+  assert.throws(() => new Translator(bad, undefined, "bad.safetensors"), (e: unknown) => e instanceof S2SError && /bad\.safetensors: metadata train_max_src_pieces must be a positive integer/.test((e as Error).message));
 });

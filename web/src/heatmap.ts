@@ -24,11 +24,23 @@ export function renderHeatmap(host: HTMLElement, info: HTMLElement, h: HeatmapIn
   const table = document.createElement("table");
   table.className = "heatmap";
   const caption = document.createElement("caption");
-  caption.textContent = "Attention: each row is an output token, each column a source token; darker cells get more weight.";
+  caption.textContent = "Attention: each row is an output token, each column a source token; darker cells get more weight. Weight: 0 ";
+  // the colour scale, in steps of 0.25
+  const scale = document.createElement("span");
+  scale.className = "scale";
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    const step = document.createElement("span");
+    step.style.backgroundColor = colour(v);
+    step.title = String(v);
+    scale.append(step);
+  }
+  caption.append(scale, " 1");
   table.append(caption);
   const head = document.createElement("tr");
   const corner = document.createElement("td");
   corner.className = "corner";
+  // axis titles: source across the top, output down the side
+  corner.append("source →", document.createElement("br"), "output ↓");
   head.append(corner);
   const colHeads = h.src.map((s) => {
     const th = document.createElement("th");
