@@ -11,7 +11,7 @@ import { attentionPath, attentionPathText, EXAMPLE_RULE, exampleBleuText, halves
 import { formatDuration } from "../train/progress.js";
 import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type LengthStats, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
 import { barChartSvg, linePlotSvg, type Series } from "./plots.js";
-import { MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
+import { HIDDEN_STEP, MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
 import { distinctCommands, portableSummary } from "./portable.js";
 
 /** The repository's root (this file is src/experiments/report.ts or dist/experiments/report.js). */
@@ -61,7 +61,7 @@ function specOf(name: string): ModelSpec {
 
 function encoderText(t: TrainFile): string {
   const c = t.config;
-  return `${c.enc_layers}×${c.enc_hidden}${c.bidirectional ? " bi" : " uni"}`;
+  return `${(c.cell ?? "lstm").toUpperCase()} ${c.enc_layers}×${c.enc_hidden}${c.bidirectional ? " bi" : " uni"}${c.cell && c.cell !== "lstm" ? `, decoder ${c.dec_hidden}` : ""}`;
 }
 
 function testOf(e: EvalFile, set = "test") {
@@ -159,7 +159,7 @@ export function buildReport(s: Summary, o: ReportOptions, fig: (name: string, sv
   }
   p(`| long sentences | the test set with each 2, 3 and 4 consecutive pairs joined into one pair (sources joined by a space, references likewise): \`test_join2\`, \`test_join3\`, \`test_join4\`. Multi30k has almost no long sentences; these are made up, and stated as such wherever they appear |`);
   const z = plan.sizes, t = plan.train;
-  p(`| sizes (every model) | embeddings ${z.emb}, decoder LSTM ${z.layers}×${z.hidden}, encoder memory ${z.hidden} per position (bidirectional: ${z.hidden / 2} per direction; unidirectional: ${z.hidden}), additive attention ${z.attnDim} |`);
+  p(`| sizes (every model) | embeddings ${z.emb}, decoder LSTM ${z.layers}×${z.hidden}, encoder memory ${z.hidden} per position (bidirectional: ${z.hidden / 2} per direction; unidirectional: ${z.hidden}), additive attention ${z.attnDim}${plan.models.some((n) => specOf(n).matchParams) ? `; models of GRU or plain RNN cells have fewer weights per hidden unit, so their hidden size (decoder and encoder memory) is the multiple of ${HIDDEN_STEP} whose parameter count is closest to their LSTM counterpart's (the "parameters" column below)` : ""} |`);
   p(`| training (every model) | ${t.epochs} epoch${t.epochs > 1 ? "s" : ""}, Adam lr ${t.lr}${t.schedule === "plateau" ? ` (× ${t.decay} after an epoch without validation improvement)` : ""}, ${t.batchSentences} sentences per batch (bucketed by length), dropout ${t.dropout}, label smoothing ${t.labelSmoothing}, gradient-norm clip ${t.clip}, uniform ±${t.initRange} initialisation; the model kept is the epoch with the lowest validation loss; time budget ${t.budgetMinutes} min per model |`);
   p(`| seed | ${t.seed} (initialisation, batch order, dropout) |`);
   p(`| decoding | greedy (beam 1) and beam ${Math.max(...plan.eval.beams)}, GNMT length normalisation α = ${plan.eval.alpha}, at most 2·S + 10 tokens |`);
