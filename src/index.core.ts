@@ -39,5 +39,4 @@ export {
   type Example, type Rng, type TaskName, type TaskSpec, type SplitSizes, type Splits,
 } from "./tasks/index.js";
 // reports
-export { attentionHeatmapSvg, type HeatmapOptions } from "./report/heatmap.js";
 export { engineStepper, type Stepper, type StepSession, type StepOutput } from "./decode/stepper.js";

@@ -10,3 +10,5 @@ export {
 } from "./pipeline/translator.js";
 export { TRAIN_LENGTH_KEY, DEFAULT_TRAIN_MAX_SRC_PIECES } from "./pipeline/train-length.js";
 export { splitSentences } from "./text/sentences.js";
+// the SVG attention heatmap of s2s demo and docs/results.md (text-side rendering, not in the engine's entries)
+export { attentionHeatmapSvg, piecesToWords, type HeatmapOptions } from "./report/heatmap.js";

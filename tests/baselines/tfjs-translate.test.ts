@@ -20,7 +20,9 @@ import { initialize, mulberry32 } from "../../src/train/init.js";
 import { tfjsStepper, useTfjsBackend } from "../../bench/baselines/tfjs-translate.js";
 
 const dir = fileURLToPath(new URL("../fixtures/golden/", import.meta.url));
-const fixtures: string[] = JSON.parse(readFileSync(dir + "index.json", "utf8")).models;
+// the tfjs baseline writes the LSTM model (the one the translation benchmark compares): the LSTM fixtures
+const fixtures: string[] = (JSON.parse(readFileSync(dir + "index.json", "utf8")).models as string[])
+  .filter((name) => JSON.parse(readFileSync(dir + name + ".json", "utf8")).config.cell === undefined);
 const BACKENDS = ["cpu", "wasm"] as const;
 const TOL = 1e-4;
 

@@ -65,7 +65,7 @@ export function lstmCellRef(
 }
 
 /**
- * GRU step (MODEL.md, gate order r, z, n): gx [B,3H] (stride ldgx) = x·W_ihᵀ + b_ih → activations r, z, n;
+ * GRU step (docs/model.md, gate order r, z, n): gx [B,3H] (stride ldgx) = x·W_ihᵀ + b_ih → activations r, z, n;
  * gh [B,3H] (stride ldgh) = h·W_hhᵀ + b_hh, unchanged; h updated for active rows.
  */
 export function gruCellRef(
@@ -85,7 +85,7 @@ export function gruCellRef(
   }
 }
 
-/** RNN step (MODEL.md, tanh): gates [B,H] (stride ldg) z → h' = tanh(z); h updated for active rows. */
+/** RNN step (docs/model.md, tanh): gates [B,H] (stride ldg) z → h' = tanh(z); h updated for active rows. */
 export function rnnCellRef(
   B: number, H: number, gates: Mat, ldg: number, h: Mat,
   lengths: Int32Array | null, t: number,
