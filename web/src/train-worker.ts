@@ -7,6 +7,7 @@ import {
   Grads, Model, Optimizer, datesTask, initialize, lossAndGrads, loadEngine, makeBatches, makeSplits, parseConfig,
   searchIds, vocabulary, type Engine, type Example, type PairIds,
 } from "seq2seq-wasm";
+import { taskModelMetadata } from "seq2seq-wasm/text";
 import type { FromWorker, ToWorker, TrainSettings } from "./protocol.js";
 
 const scope = globalThis as unknown as {
@@ -51,10 +52,8 @@ async function train(s: TrainSettings): Promise<void> {
       src_vocab_size: srcVocab.length, tgt_vocab_size: tgtVocab.length, emb_dim: 16, enc_hidden: s.hidden,
       bidirectional: true, dec_hidden: 2 * s.hidden, attn_dim: 2 * s.hidden, attention: "additive", decoder_style: "bahdanau",
     });
-    const model = Model.create(engine, config, {
-      src_vocab: JSON.stringify(srcVocab), tgt_vocab: JSON.stringify(tgtVocab),
-      tokenizer: JSON.stringify({ type: "whitespace" }), task: "dates",
-    });
+    // the task's tokenizer (characters): the CLI and the page read a downloaded model's text alike
+    const model = Model.create(engine, config, taskModelMetadata("dates", voc));
     initialize(model, { kind: "uniform", range: 0.1 }, s.seed);
     const grads = new Grads(model);
     const opt = new Optimizer(model, grads, { kind: "adam" });
