@@ -2,7 +2,11 @@
 // any runtime: tokenizer metadata, Moses-style tokenizing, BPE, vocabularies,
 // and Translator, which translates lines of text with a model's own pipeline.
 // A separate entry so the main one stays small for pages that only use ids.
-export { TextPipeline, parseTokenizerSpec, whitespaceSpec, type TokenizerSpec, type EncodedSource } from "./pipeline/tokenizer.js";
+export {
+  TextPipeline, parseTokenizerSpec, serializeTokenizerSpec, whitespaceSpec, taskTokenizerSpec, modelTokenizerSpec,
+  type TokenizerSpec, type TokenizerType, type SideSpec, type EncodedSource,
+} from "./pipeline/tokenizer.js";
+export { taskModelMetadata } from "./pipeline/task-model.js";
 export { Vocab } from "./text/vocab.js";
 export {
   Translator, DEFAULT_MAX_SRC_PIECES,

@@ -16,7 +16,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  Model, Progress, Trainer, datesTask, initialize, loadEngine, makeSplits, parseConfig, searchIds, vocabulary,
+  Model, Progress, Trainer, datesTask, initialize, loadEngine, makeSplits, parseConfig, searchIds, taskModelMetadata, vocabulary,
   type Example, type TrainConfig,
 } from "../../src/index.js";
 
@@ -50,10 +50,7 @@ export async function makeDatesModel(log: NodeJS.WritableStream | null = null): 
     src_vocab_size: srcVocab.length, tgt_vocab_size: tgtVocab.length, emb_dim: 16, enc_hidden: 24, bidirectional: true,
     dec_hidden: 48, attn_dim: 48, attention: "additive", decoder_style: "bahdanau",
   });
-  const model = Model.create(engine, config, {
-    src_vocab: JSON.stringify(srcVocab), tgt_vocab: JSON.stringify(tgtVocab),
-    tokenizer: JSON.stringify({ type: "whitespace" }), task: "dates",
-  });
+  const model = Model.create(engine, config, taskModelMetadata("dates", voc));
   initialize(model, { kind: "uniform", range: 0.1 }, 1);
   const trainer = new Trainer(model, train.map(pair), null, DATES_TRAIN);
   await trainer.run(log ? { progress: new Progress(log, 5000, false) } : {});

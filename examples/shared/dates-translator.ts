@@ -12,18 +12,18 @@
 //
 // This file imports only types from seq2seq-wasm: each example's entry passes
 // the library in (`lib`), so the package resolves from that example's own
-// node_modules wherever this shared folder sits.
-import type { Engine, Model, loadEngineFromModule, searchIds } from "seq2seq-wasm";
+// node_modules wherever this shared folder sits. The text goes through the
+// model file's own pipeline (Translator, the same as s2s translate): the
+// `dates` model's tokenizer metadata says characters, a space being "▁".
+import type { Engine, Model, loadEngineFromModule } from "seq2seq-wasm";
+import type { Translator } from "seq2seq-wasm/text";
 
 /** The parts of seq2seq-wasm the translator uses. */
 export interface Library {
   loadEngineFromModule: typeof loadEngineFromModule;
   Model: typeof Model;
-  searchIds: typeof searchIds;
+  Translator: typeof Translator;
 }
-
-/** The `dates` task writes a space as this token. */
-const SPACE = "\u2581";
 
 export const MAX_BODY_BYTES = 2048;
 export const MAX_CHARS = 64;
@@ -49,20 +49,11 @@ function base64Bytes(b64: string): Uint8Array {
   return out;
 }
 
-/** A loaded character-level model (src_vocab/tgt_vocab metadata of single characters; space = "▁"). */
-export class DatesTranslator {
-  private readonly srcIds: Map<string, number>;
-  private readonly tgtVocab: string[];
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-  private constructor(private readonly lib: Library, readonly engine: Engine, readonly model: Model) {
-    const vocab = (key: string): string[] => {
-      const v = model.metadata[key];
-      if (v === undefined) throw new Error(`the model has no ${key} metadata`);
-      return JSON.parse(v) as string[];
-    };
-    this.srcIds = new Map(vocab("src_vocab").map((t, i) => [t, i]));
-    this.tgtVocab = vocab("tgt_vocab");
-  }
+/** A loaded text model (vocabularies and tokenizer metadata), translating with its own pipeline. */
+export class DatesTranslator {
+  private constructor(readonly engine: Engine, readonly model: Model, private readonly translator: Translator) {}
 
   /**
    * kernels: the SIMD128 build imported as a WebAssembly.Module; model: the
@@ -71,20 +62,19 @@ export class DatesTranslator {
   static async create(lib: Library, kernels: WebAssembly.Module, model: Uint8Array | ArrayBuffer | string): Promise<DatesTranslator> {
     const engine = await lib.loadEngineFromModule(kernels, "simd", { maxMemoryMiB: 64 });
     const bytes = typeof model === "string" ? base64Bytes(model) : new Uint8Array(model);
-    return new DatesTranslator(lib, engine, lib.Model.fromBytes(engine, bytes, "dates model"));
+    const m = lib.Model.fromBytes(engine, bytes, "dates model");
+    return new DatesTranslator(engine, m, new lib.Translator(m, undefined, "dates model"));
   }
 
   translate(text: string, beam = 1, withAttention = false) {
-    const src = Array.from(text.trim(), (c) => (/\s/.test(c) ? SPACE : c));
-    const ids = [...src.map((c) => this.srcIds.get(c) ?? 1), 3];
-    const [best] = this.lib.searchIds(this.model, [ids], { beam, maxLenA: 1, maxLenB: 12, attention: withAttention })[0];
-    const tokens = best.ids.filter((id) => id !== 3).map((id) => this.tgtVocab[id] ?? "<unk>");
+    const [r] = this.translator.translate([text], { beam, maxLenA: 1, maxLenB: 12, attention: withAttention });
+    const best = r.hyps[0];
     return {
       text,
-      translation: tokens.join(""),
-      tokens,
-      score: Math.round(best.score * 1e4) / 1e4,
-      ...(withAttention ? { source: [...src, "</s>"], attention: best.attention?.map((row) => row.map((a) => Math.round(a * 1e4) / 1e4)) ?? null } : {}),
+      translation: best.text,
+      tokens: best.pieces,
+      score: round4(best.score),
+      ...(withAttention ? { source: r.srcTokens, attention: best.attention?.map((row) => row.map(round4)) ?? null } : {}),
     };
   }
 }

@@ -13,6 +13,7 @@ import { loadEngine } from "../engine/load-node.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { CELLS, cellKeys, parseConfig, type Attention, type Cell } from "../model/config.js";
 import { Model } from "../model/model.js";
+import { taskModelMetadata } from "../pipeline/task-model.js";
 import { attentionHeatmapSvg } from "../report/heatmap.js";
 import { getTask, makeRng, makeSplits, TASK_NAMES, vocabulary, type Example, type TaskSpec } from "../tasks/index.js";
 import { initialize } from "../train/init.js";
@@ -112,11 +113,8 @@ export async function runDemo(v: Values): Promise<void> {
       bidirectional: true, dec_hidden: 2 * H, attn_dim: 2 * H, attention, decoder_style: "bahdanau",
       ...cellKeys(v.cell as Cell),
     });
-    const model = Model.create(engine, config, {
-      src_vocab: JSON.stringify(["<pad>", "<unk>", "<s>", "</s>", ...voc.src]),
-      tgt_vocab: JSON.stringify(["<pad>", "<unk>", "<s>", "</s>", ...voc.tgt]),
-      tokenizer: JSON.stringify({ type: "whitespace" }),
-    });
+    // the task's vocabularies and tokenizer: s2s translate reads the task's text as the model was trained
+    const model = Model.create(engine, config, taskModelMetadata(task.name, voc));
     initialize(model, { kind: "uniform", range: 0.1 }, seed);
     progress.log(`training ${name} ...`);
     const start = Date.now();

@@ -16,8 +16,8 @@ export const translateSpec: CommandSpec = {
   description:
     "Text (a model with vocabularies and tokenizer metadata, e.g. from s2s train --data): one line of text per input\n" +
     "line, one line per output line, in order, in batches. An empty (or blank) line gives an empty line; a word not\n" +
-    "in the vocabulary becomes <unk>, written as \"<unk>\" unless --replace-unk copies the source word that got the\n" +
-    "highest attention weight; a source longer than --max-src-pieces BPE pieces (default: the longest source the\n" +
+    "in the vocabulary becomes <unk> (a note on stderr at the end says how many), written as \"<unk>\" unless\n" +
+    "--replace-unk copies the source word that got the highest attention weight; a source longer than --max-src-pieces BPE pieces (default: the longest source the\n" +
     "model was trained on, its train_max_src_pieces metadata, else 100) is split at sentence ends, a sentence still\n" +
     "longer into parts of at most that many pieces (cut at word boundaries); the parts' translations are joined by a\n" +
     "space; any Unicode is accepted (invalid UTF-8 becomes U+FFFD).\n" +
@@ -42,7 +42,7 @@ export const translateSpec: CommandSpec = {
     { name: "attention", type: "string", arg: "FILE", help: "text: write alignments (attention weights) as JSON lines to FILE" },
     { name: "replace-unk", type: "boolean", help: "text: replace <unk> outputs by the most attended source word" },
     { name: "max-src-pieces", type: "int", min: 1, arg: "N", help: "text: split longer sources at sentence ends, then into parts of at most N pieces [default: the model's training length]" },
-    { name: "quiet", type: "boolean", help: "text: no progress on stderr" },
+    { name: "quiet", type: "boolean", help: "text: no progress or notes on stderr" },
     WASM_OPT,
     THREADS_OPT,
     NO_PACK_OPT,
@@ -90,6 +90,7 @@ async function translateText(v: Values): Promise<void> {
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("translate: --replace-unk needs a model with attention (this one has attention none)");
   const attnOut = v.attention !== undefined ? await openOutput(v.attention as string, "attention file") : null;
   const progress = new TextProgress("translate", Boolean(v.quiet));
+  const unknown = new UnknownWords(tr);
   try {
     // interactive use (a terminal): translate each line as it is typed
     for await (const { lines, first } of textLineChunks(process.stdin, process.stdin.isTTY ? 1 : 256)) {
@@ -103,6 +104,7 @@ async function translateText(v: Values): Promise<void> {
       let out = "", attn = "";
       results.forEach((r, i) => {
         const lineNo = first + i;
+        unknown.add(r.source.unknownWords);
         if (r.parts > 1) progress.warn(`line ${lineNo}: ${r.source.pieces.length} pieces, translated in ${r.parts} parts`);
         const hyps = nbest !== undefined ? r.hyps : r.hyps.slice(0, 1);
         hyps.forEach((h, k) => {
@@ -122,5 +124,36 @@ async function translateText(v: Values): Promise<void> {
   } finally {
     await attnOut?.close();
   }
+  const note = unknown.summary();
+  if (note && !v.quiet) process.stderr.write(`translate: ${note}\n`);
   progress.done();
+}
+
+/** Counts source words the model does not know, for one note at the end of a run. */
+class UnknownWords {
+  private lines = 0;
+  private linesWithUnknown = 0;
+  private words = 0;
+  private readonly unit: string;
+
+  constructor(tr: Translator) {
+    this.unit = tr.pipeline.spec.type === "characters" ? "character" : "word";
+  }
+
+  /** One input line with `n` unknown words. */
+  add(n: number): void {
+    this.lines++;
+    if (n > 0) {
+      this.linesWithUnknown++;
+      this.words += n;
+    }
+  }
+
+  /** The note, or null when every word was known. */
+  summary(): string | null {
+    if (this.words === 0) return null;
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+    return `${this.linesWithUnknown} of ${plural(this.lines, "line")} had ${this.unit}s not in the model's vocabulary ` +
+      `(${plural(this.words, this.unit)} read as <unk>; such translations are unreliable)`;
+  }
 }

@@ -1,13 +1,17 @@
 // The text pipeline of a model: the `tokenizer` metadata JSON (docs/model.md),
 // parsed and checked, and the steps it describes — normalise/tokenize
-// (Moses) or split on spaces, optional lowercasing, BPE — from a line of
-// text to vocabulary ids and back.
+// (Moses), split on spaces (optionally also at hyphens) or into characters,
+// optional lowercasing, BPE — from a line of text to vocabulary ids and back.
+// The built-in tasks' tokenizers (taskTokenizerSpec) are specs like any other,
+// and fromMetadata is the one reader every translate path uses.
 
 import { S2SError } from "../errors.js";
 import { Bpe, DEFAULT_SEPARATOR, removeBpe, type Merge } from "../text/bpe.js";
 import { detokenize } from "../text/detokenize.js";
 import { lowercase as perlLowercase } from "../text/normalize.js";
 import { preprocess } from "../text/tokenize.js";
+import { SPACE } from "../tasks/dates.js";
+import { TASK_NAMES, type TaskName } from "../tasks/index.js";
 import { EOS_ID, SPECIALS, UNK_ID, Vocab } from "../text/vocab.js";
 
 /** Version of the tokenizer JSON written by this code. */
@@ -32,6 +36,12 @@ export interface SideSpec {
   escape: boolean;
   /** Moses only: split hyphens between alphanumerics as "a @-@ b" (tokenizer.perl -a) */
   aggressive_dash: boolean;
+  /**
+   * whitespace only: also split words at every "-", which becomes a token of
+   * its own ("forty-two" → forty - two); output glues "-" tokens to their
+   * neighbours again. Written to the JSON only when true.
+   */
+  split_hyphens?: boolean;
 }
 
 /** BPE settings and merges. */
@@ -49,10 +59,18 @@ export interface BpeSpec {
   tgt_vocabulary?: string[];
 }
 
+export type TokenizerType = "moses" | "whitespace" | "characters";
+
 export interface TokenizerSpec {
-  /** "moses": normalize-punctuation + tokenizer.perl (and detokenizer.perl on output); "whitespace": split on spaces */
-  type: "moses" | "whitespace";
+  /**
+   * "moses": normalize-punctuation + tokenizer.perl (and detokenizer.perl on output);
+   * "whitespace": split on spaces; "characters": every character is a token
+   * (a run of whitespace is one `space` token), output characters are joined
+   */
+  type: TokenizerType;
   version: number;
+  /** characters only: the token that stands for a space (default "▁", U+2581) */
+  space?: string;
   src: SideSpec;
   tgt: SideSpec;
   bpe: BpeSpec | null;
@@ -63,7 +81,7 @@ function fail(source: string, msg: string): never {
 }
 
 function parseSide(v: unknown, source: string, name: string, type: string): SideSpec {
-  if (v === undefined && type === "whitespace") return { lang: "", lowercase: false, escape: false, aggressive_dash: false };
+  if (v === undefined && type !== "moses") return { lang: "", lowercase: false, escape: false, aggressive_dash: false };
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(source, `"${name}" must be an object`);
   const o = v as Record<string, unknown>;
   const lang = o.lang ?? "";
@@ -73,7 +91,12 @@ function parseSide(v: unknown, source: string, name: string, type: string): Side
     if (typeof x !== "boolean") fail(source, `${name}.${k} must be true or false`);
     return x;
   };
-  return { lang, lowercase: bool("lowercase", false), escape: bool("escape", type === "moses"), aggressive_dash: bool("aggressive_dash", false) };
+  const side: SideSpec = { lang, lowercase: bool("lowercase", false), escape: bool("escape", type === "moses"), aggressive_dash: bool("aggressive_dash", false) };
+  if (bool("split_hyphens", false)) {
+    if (type !== "whitespace") fail(source, `${name}.split_hyphens is for type "whitespace" only`);
+    side.split_hyphens = true;
+  }
+  return side;
 }
 
 function parseMergeList(v: unknown, source: string, name: string): string[] {
@@ -101,7 +124,7 @@ export function parseTokenizerSpec(text: string, source = "model"): TokenizerSpe
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(source, "not a JSON object");
   const o = v as Record<string, unknown>;
   const type = o.type;
-  if (type !== "moses" && type !== "whitespace") fail(source, `type ${JSON.stringify(type)} is not "moses" or "whitespace"`);
+  if (type !== "moses" && type !== "whitespace" && type !== "characters") fail(source, `type ${JSON.stringify(type)} is not "moses", "whitespace" or "characters"`);
   const version = o.version ?? 1;
   if (version !== TOKENIZER_FORMAT) fail(source, `version ${JSON.stringify(version)} is not supported (this program reads version ${TOKENIZER_FORMAT})`);
   const spec: TokenizerSpec = {
@@ -110,7 +133,13 @@ export function parseTokenizerSpec(text: string, source = "model"): TokenizerSpe
     tgt: parseSide(o.tgt, source, "tgt", type),
     bpe: null,
   };
+  if (type === "characters") {
+    const space = o.space ?? SPACE;
+    if (typeof space !== "string" || [...space].length !== 1 || RE_SPACES.test(space)) fail(source, "space must be one character that is not whitespace");
+    spec.space = space;
+  }
   if (o.bpe !== undefined && o.bpe !== null) {
+    if (type === "characters") fail(source, `type "characters" takes no "bpe"`);
     if (typeof o.bpe !== "object" || Array.isArray(o.bpe)) fail(source, `"bpe" must be an object or null`);
     const b = o.bpe as Record<string, unknown>;
     const separator = b.separator ?? DEFAULT_SEPARATOR;
@@ -132,7 +161,9 @@ export function parseTokenizerSpec(text: string, source = "model"): TokenizerSpe
 
 /** The tokenizer JSON string of a spec (keys in a fixed order; optional lists left out when absent). */
 export function serializeTokenizerSpec(spec: TokenizerSpec): string {
-  const side = (s: SideSpec) => ({ lang: s.lang, lowercase: s.lowercase, escape: s.escape, aggressive_dash: s.aggressive_dash });
+  const side = (s: SideSpec) => ({
+    lang: s.lang, lowercase: s.lowercase, escape: s.escape, aggressive_dash: s.aggressive_dash, ...(s.split_hyphens ? { split_hyphens: true } : {}),
+  });
   let bpe: Record<string, unknown> | null = null;
   if (spec.bpe) {
     const b = spec.bpe;
@@ -145,7 +176,10 @@ export function serializeTokenizerSpec(spec: TokenizerSpec): string {
     if (b.src_vocabulary) bpe.src_vocabulary = b.src_vocabulary;
     if (b.tgt_vocabulary) bpe.tgt_vocabulary = b.tgt_vocabulary;
   }
-  return JSON.stringify({ type: spec.type, version: spec.version, src: side(spec.src), tgt: side(spec.tgt), bpe });
+  return JSON.stringify({
+    type: spec.type, version: spec.version, ...(spec.type === "characters" ? { space: spec.space ?? SPACE } : {}),
+    src: side(spec.src), tgt: side(spec.tgt), bpe,
+  });
 }
 
 export function mergesToStrings(merges: readonly Merge[]): string[] {
@@ -172,6 +206,8 @@ export interface EncodedSource {
   wordOf: number[];
   /** vocabulary ids of the pieces, then EOS */
   ids: number[];
+  /** how many words (characters, for a characters model) have a piece that became <unk> */
+  unknownWords: number;
 }
 
 /**
@@ -213,8 +249,7 @@ export class TextPipeline {
       }
     };
     const src = vocab("src_vocab"), tgt = vocab("tgt_vocab");
-    const spec = metadata.tokenizer === undefined ? whitespaceSpec() : parseTokenizerSpec(metadata.tokenizer, source);
-    return new TextPipeline(spec, src, tgt);
+    return new TextPipeline(modelTokenizerSpec(metadata, source), src, tgt);
   }
 
   side(s: Side): SideSpec {
@@ -229,7 +264,9 @@ export class TextPipeline {
       return tok.split(" ").filter((w) => w !== "");
     }
     const text = s.lowercase ? perlLowercase(line) : line;
-    return text.split(RE_SPACES).filter((w) => w !== "");
+    if (this.spec.type === "characters") return characterTokens(text, this.spec.space ?? SPACE);
+    const words = text.split(RE_SPACES).filter((w) => w !== "");
+    return s.split_hyphens ? splitHyphens(words) : words;
   }
 
   /** BPE-segments words; long words are cut into MAX_WORD_CHARS parts first. */
@@ -280,7 +317,10 @@ export class TextPipeline {
   encodeSource(line: string): EncodedSource {
     const words = this.words(line, "src");
     const { pieces, wordOf } = this.segment(words, "src");
-    return { words, pieces, wordOf, ids: TextPipeline.ids(pieces, this.srcVocab) };
+    const ids = TextPipeline.ids(pieces, this.srcVocab);
+    const unknown = new Set<number>();
+    for (let i = 0; i < pieces.length; i++) if (ids[i] === UNK_ID) unknown.add(wordOf[i]);
+    return { words, pieces, wordOf, ids, unknownWords: unknown.size };
   }
 
   /** Target ids of a reference line (for training and scoring). */
@@ -297,12 +337,93 @@ export class TextPipeline {
   /** Tokenized text → plain text for one side. */
   detok(tokenized: string, side: Side): string {
     if (this.spec.type === "moses") return detokenize(tokenized, this.side(side).lang);
-    return tokenized.split(" ").filter((w) => w !== "").join(" ");
+    const tokens = tokenized.split(" ").filter((w) => w !== "");
+    if (this.spec.type === "characters") {
+      const space = this.spec.space ?? SPACE;
+      return tokens.map((t) => (t === space ? " " : t)).join("").trim();
+    }
+    return this.side(side).split_hyphens ? joinHyphens(tokens) : tokens.join(" ");
   }
+}
+
+/** Characters of a line as tokens: a run of whitespace is one `space` token; leading and trailing whitespace is dropped. */
+function characterTokens(text: string, space: string): string[] {
+  const out: string[] = [];
+  let gap = false;
+  for (const c of text) {
+    if (RE_SPACES.test(c)) {
+      gap = out.length > 0;
+      continue;
+    }
+    if (gap) out.push(space);
+    gap = false;
+    out.push(c);
+  }
+  return out;
+}
+
+/** Words split at every "-", each "-" a token of its own ("forty-two" → forty, -, two). */
+function splitHyphens(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    for (const part of w.split(/(-)/)) if (part !== "") out.push(part);
+  }
+  return out;
+}
+
+/** Inverse of splitHyphens: tokens joined with spaces, "-" tokens glued to their neighbours. */
+function joinHyphens(tokens: readonly string[]): string {
+  let s = "";
+  tokens.forEach((t, i) => {
+    if (i > 0 && t !== "-" && tokens[i - 1] !== "-") s += " ";
+    s += t;
+  });
+  return s;
 }
 
 /** The tokenizer spec of pre-tokenized text without BPE. */
 export function whitespaceSpec(): TokenizerSpec {
   const side = { lang: "", lowercase: false, escape: false, aggressive_dash: false };
   return { type: "whitespace", version: TOKENIZER_FORMAT, src: { ...side }, tgt: { ...side }, bpe: null };
+}
+
+/**
+ * The tokenizer of a built-in task (src/tasks): the spec whose pipeline reads
+ * the task's text as the task's tokens and writes its tokens back as the
+ * task's text (`render`). Every model trained on a task stores this spec.
+ * - `dates`: characters, a space is "▁";
+ * - `numbers`: words split at hyphens ("seventy-one" → seventy - one), lowercased;
+ * - `reverse`: whitespace (symbols separated by spaces).
+ */
+export function taskTokenizerSpec(task: TaskName): TokenizerSpec {
+  const side = (lowercase: boolean, split_hyphens: boolean): SideSpec => ({
+    lang: "", lowercase, escape: false, aggressive_dash: false, ...(split_hyphens ? { split_hyphens } : {}),
+  });
+  switch (task) {
+    case "dates":
+      return { type: "characters", version: TOKENIZER_FORMAT, space: SPACE, src: side(false, false), tgt: side(false, false), bpe: null };
+    case "numbers":
+      return { type: "whitespace", version: TOKENIZER_FORMAT, src: side(true, true), tgt: side(true, true), bpe: null };
+    case "reverse":
+      return whitespaceSpec();
+  }
+}
+
+function isPlainWhitespace(spec: TokenizerSpec): boolean {
+  const plain = (s: SideSpec) => !s.lowercase && !s.split_hyphens;
+  return spec.type === "whitespace" && spec.bpe === null && plain(spec.src) && plain(spec.tgt);
+}
+
+/**
+ * The tokenizer spec of a model file's metadata: its `tokenizer` JSON, or
+ * plain whitespace when there is none. One exception keeps older files
+ * readable: a file whose `task` names a built-in task but whose tokenizer is
+ * plain whitespace (what this program wrote for task models before task
+ * tokenizers existed) gets the task's tokenizer, the one it was trained with.
+ */
+export function modelTokenizerSpec(metadata: Record<string, string>, source = "model"): TokenizerSpec {
+  const spec = metadata.tokenizer === undefined ? whitespaceSpec() : parseTokenizerSpec(metadata.tokenizer, source);
+  const task = metadata.task;
+  if (task !== undefined && TASK_NAMES.includes(task) && isPlainWhitespace(spec)) return taskTokenizerSpec(task as TaskName);
+  return spec;
 }

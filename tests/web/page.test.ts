@@ -2,7 +2,9 @@
 // Content-Security-Policy (no 'unsafe-eval'), driven in headless Chromium
 // (Debian's /usr/bin/chromium through playwright-core): train in the worker
 // for a few seconds, stop a run, translate as you type, the heatmap and its
-// keyboard use, loading a model file and refusing a bad one. A screenshot
+// keyboard use, downloading the trained model and translating with it in the
+// CLI (s2s translate reads it as the page does: characters in, characters
+// joined out), loading a model file and refusing a bad one. A screenshot
 // stays in a temporary directory (its path is printed); any console error,
 // failed request or HTTP error fails the test.
 import { test } from "node:test";
@@ -12,6 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "./serve.js";
+import { runCli } from "../helpers/cli.js";
+import { parseSafetensors } from "../../src/io/safetensors.js";
+import { serializeTokenizerSpec, taskTokenizerSpec } from "../../src/pipeline/tokenizer.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM = process.env.S2S_CHROMIUM ?? "/usr/bin/chromium";
@@ -36,7 +41,7 @@ function exampleModel(): Buffer {
   return Buffer.from(m[1], "base64");
 }
 
-test("demo page in Chromium: train in a worker, stop, translate as you type, heatmap, load a model file; strict CSP, no console errors", { skip: missing ?? false, timeout: 120_000 }, async (t) => {
+test("demo page in Chromium: train in a worker, stop, translate as you type, heatmap, download and translate in the CLI, load a model file; strict CSP, no console errors", { skip: missing ?? false, timeout: 120_000 }, async (t) => {
   const { build } = await import("vite");
   const { chromium } = await import("playwright-core");
   const tmp = mkdtempSync(join(tmpdir(), "s2s-web-"));
@@ -123,6 +128,25 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
     const focused = await page.evaluate(() => (document.activeElement as HTMLElement).dataset);
     assert.deepEqual([focused.row, focused.col], ["1", "1"], "arrow keys move between cells");
     assert.equal(await page.locator("#heatmap td[tabindex='0']").count(), 1);
+    // ---- the downloaded model works in the CLI, reading the text as the page does ----
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 10_000 }),
+      page.getByRole("button", { name: "Download the trained model" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "dates.safetensors");
+    const downloaded = join(tmp, "dates.safetensors");
+    await download.saveAs(downloaded);
+    assert.equal(parseSafetensors(readFileSync(downloaded), downloaded).metadata.tokenizer, serializeTokenizerSpec(taskTokenizerSpec("dates")),
+      "the file says the dates task's tokenizer (characters)");
+    const beam = await page.locator("#beam").inputValue();
+    const cli = await runCli(["translate", "--model", downloaded, "--beam", beam, "--attention", join(tmp, "attn.jsonl")], "3rd of May 1999\n");
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /^\d{4}-\d\d-\d\d\n$/, `s2s translate with the downloaded model gives joined characters: ${JSON.stringify(cli.stdout)}`);
+    assert.equal(cli.stderr, "", "every character of the input is in the model's vocabulary");
+    const alignment = JSON.parse(readFileSync(join(tmp, "attn.jsonl"), "utf8"));
+    assert.deepEqual(alignment.src, [..."3rd▁of▁May▁1999", "</s>"], "the CLI reads the source character by character");
+    t.diagnostic(`s2s translate with the downloaded model: "3rd of May 1999" → "${cli.stdout.trim()}" (page: "${translation}", beam ${beam})`);
+
     // the translation follows the input
     await source.fill("12/25/84");
     await page.waitForFunction(() => document.querySelectorAll("#heatmap thead th").length === 9, null, { timeout: 10_000 });

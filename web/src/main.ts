@@ -1,10 +1,11 @@
 // The demo page: a model from a file or trained here (in a worker), translated
 // as you type, with its attention heatmap.
-import { compileUrl, kernelsUrl, loadEngineFromModule, Model, relaxedSimdSupported, searchIds, type Engine, type Variant } from "seq2seq-wasm";
+import { compileUrl, kernelsUrl, loadEngineFromModule, Model, relaxedSimdSupported, type Engine, type Variant } from "seq2seq-wasm";
+import type { Translator } from "seq2seq-wasm/text";
 import { LossChart } from "./chart.js";
 import { renderHeatmap } from "./heatmap.js";
 import type { FromWorker, ToWorker, TrainSettings } from "./protocol.js";
-import { codecFor, label, type Codec } from "./text.js";
+import { describeTokenizer, label, translateLine, translatorFor } from "./text.js";
 
 function $<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -51,7 +52,7 @@ kernels.then(
 interface Current {
   engine: Engine;
   model: Model;
-  codec: Codec;
+  translator: Translator;
   name: string;
   origin: "trained" | "file";
 }
@@ -65,12 +66,12 @@ async function useModel(bytes: Uint8Array, name: string, origin: Current["origin
   const { module, variant } = await kernels;
   const engine = await loadEngineFromModule(module, variant);
   const model = Model.fromBytes(engine, bytes, name);
-  const codec = codecFor(model.metadata);
-  current = { engine, model, codec, name, origin };
+  const translator = translatorFor(model);
+  current = { engine, model, translator, name, origin };
   const c = model.config;
   ui.modelStatus.textContent =
     `Using ${name}: ${model.paramCount.toLocaleString("en")} parameters, ${model.dims.cell.toUpperCase()} cells, attention ${c.attention}, ` +
-    `${codec.kind === "characters" ? "characters" : "words"}, vocabularies ${c.src_vocab_size} → ${c.tgt_vocab_size}.`;
+    `${describeTokenizer(translator)}, vocabularies ${c.src_vocab_size} → ${c.tgt_vocab_size}.`;
   ui.source.disabled = false;
   translateNow();
 }
@@ -90,23 +91,25 @@ function translateNow(): void {
     clearOutput();
     return;
   }
-  const { model, codec, name } = current;
+  const { translator, name } = current;
   const t0 = performance.now();
-  const enc = codec.encode(text);
-  const [best] = searchIds(model, [enc.ids], { beam: Number(ui.beam.value), attention: true })[0];
-  const out = codec.decode(best.ids);
+  const r = translateLine(translator, text, Number(ui.beam.value));
+  const best = r.hyps[0];
   const ms = performance.now() - t0;
-  ui.translation.value = out.text;
-  ui.meta.textContent = `(${ms.toFixed(1)} ms, log-probability ${best.cum.toFixed(3)}, ${name})`;
+  ui.translation.value = best.text;
+  const unknown = r.source.unknownWords;
+  const unit = translator.pipeline.spec.type === "characters" ? "character" : "word";
+  ui.meta.textContent =
+    `(${ms.toFixed(1)} ms, score ${best.score.toFixed(3)}, ${name})` +
+    (unknown > 0 ? ` ${unknown} ${unit}${unknown === 1 ? " is" : "s are"} not in the model's vocabulary (read as <unk>).` : "");
   if (!best.attention) {
     ui.heatmap.textContent = "This model has no attention (an RNNenc model), so there are no alignments to show.";
     ui.cellInfo.textContent = "";
     return;
   }
-  const ended = best.ids[best.ids.length - 1] === 3;
   renderHeatmap(ui.heatmap, ui.cellInfo, {
-    src: [...enc.tokens, "</s>"].map(label),
-    tgt: [...out.tokens, ...(ended ? ["</s>"] : [])].map(label),
+    src: r.srcTokens.map(label),
+    tgt: best.steps.map(label),
     weights: best.attention,
   });
 }

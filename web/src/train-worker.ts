@@ -7,6 +7,7 @@ import {
   Grads, Model, Optimizer, datesTask, initialize, lossAndGrads, loadEngine, makeBatches, makeSplits, parseConfig, cellKeys,
   searchIds, vocabulary, type Engine, type Example, type PairIds,
 } from "seq2seq-wasm";
+import { taskModelMetadata } from "seq2seq-wasm/text";
 import type { FromWorker, ToWorker, TrainSettings } from "./protocol.js";
 
 const scope = globalThis as unknown as {
@@ -52,10 +53,8 @@ async function train(s: TrainSettings): Promise<void> {
       bidirectional: true, dec_hidden: 2 * s.hidden, attn_dim: 2 * s.hidden, attention: "additive", decoder_style: "bahdanau",
       ...cellKeys(s.cell ?? "lstm"),
     });
-    const model = Model.create(engine, config, {
-      src_vocab: JSON.stringify(srcVocab), tgt_vocab: JSON.stringify(tgtVocab),
-      tokenizer: JSON.stringify({ type: "whitespace" }), task: "dates",
-    });
+    // the task's tokenizer (characters): the CLI and the page read a downloaded model's text alike
+    const model = Model.create(engine, config, taskModelMetadata("dates", voc));
     initialize(model, { kind: "uniform", range: 0.1 }, s.seed);
     const grads = new Grads(model);
     const opt = new Optimizer(model, grads, { kind: "adam" });

@@ -3,10 +3,11 @@
 // deploy time: Workers refuse to compile wasm bytes at run time.
 import kernels from "seq2seq-wasm/kernels.simd.wasm";
 import modelBase64 from "../../models/dates-model.js";
-import { loadEngineFromModule, Model, searchIds } from "seq2seq-wasm";
+import { loadEngineFromModule, Model } from "seq2seq-wasm";
+import { Translator } from "seq2seq-wasm/text";
 import { createHandler, DatesTranslator } from "../../shared/dates-translator.js";
 
-const handle = createHandler(() => DatesTranslator.create({ loadEngineFromModule, Model, searchIds }, kernels, modelBase64));
+const handle = createHandler(() => DatesTranslator.create({ loadEngineFromModule, Model, Translator }, kernels, modelBase64));
 
 export default {
   fetch(request: Request): Promise<Response> {
