@@ -30,6 +30,8 @@ export interface CellTarget {
   /** "≤ 0.8×" or "> 1×" */
   bound: string;
   met: boolean;
+  /** GRU over LSTM only: the ratio against the LSTM's 2×gemm_nt variant, the method of the GRU step (not a target) */
+  vsSameMethod?: { label: string; median: number; ratio: number };
 }
 
 export const GRU_OVER_LSTM_MAX = 0.8;
@@ -47,9 +49,11 @@ export function cellTargets(cases: TargetCase[]): CellTarget[] {
       const g = ours(`gru_b${B}`, build), l = ours(`lstm_b${B}`, build);
       if (!g || !l) continue;
       const ratio = g.median / l.median;
+      const same = byId.get(`lstm_b${B}`)!.rows.find((r) => r.ours === build && r.variant === g.variant);
       out.push({
         what: `gru_b${B} ÷ lstm_b${B}`, build, num: { label: `GRU ${g.variant ?? ""}`.trim(), median: g.median }, den: { label: `LSTM ${l.variant ?? ""}`.trim(), median: l.median },
         ratio, bound: `≤ ${GRU_OVER_LSTM_MAX}×`, met: ratio <= GRU_OVER_LSTM_MAX,
+        ...(same && same !== l ? { vsSameMethod: { label: `LSTM ${same.variant}`, median: same.median, ratio: g.median / same.median } } : {}),
       });
     }
   }

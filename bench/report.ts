@@ -128,6 +128,12 @@ if (cells.length) {
     ? `All ${cells.length} met.`
     : `Missed ${missed.length} of ${cells.length}: ` + missed.map((t) => `${t.what} (${t.build}) ${t.ratio.toFixed(2)}×, target ${t.bound}`).join("; ") + ".");
   p();
+  const same = cells.filter((t) => t.vsSameMethod);
+  if (same.length) {
+    p("Where the LSTM's faster variant is `[x;h] gemm_nt`, the GRU step against the LSTM's `2×gemm_nt`, the method the GRU step uses (not a target): " +
+      same.map((t) => `${t.what} (${t.build}) ${ms(t.num.median)} / ${ms(t.vsSameMethod!.median)} ms = ${t.vsSameMethod!.ratio.toFixed(2)}×`).join("; ") + ".");
+    p();
+  }
 }
 p("### Results");
 for (const c of r.cases) {
