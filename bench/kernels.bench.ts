@@ -1,4 +1,5 @@
-// Kernel benchmarks: our two wasm builds against plain JavaScript,
+// Kernel benchmarks (LSTM, GRU and RNN steps, additive attention, GEMM): our
+// two wasm builds against plain JavaScript,
 // @tensorflow/tfjs (wasm and cpu backends) and onnxruntime-web (wasm), all
 // single-threaded, in one process. Every baseline is first checked to compute
 // the same numbers as our kernel (max abs diff printed), then timed with
@@ -28,6 +29,7 @@ import type { Engine } from "../src/engine/engine.js";
 import type { Variant } from "../src/engine/kernels.js";
 import * as js from "./baselines/js.js";
 import * as onnx from "./onnx/graphs.js";
+import { cellTargets } from "./cell-targets.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TIME = Number(process.env.BENCH_TIME ?? 600);
@@ -53,12 +55,12 @@ const cpuClock = {
 const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
 const OUT = process.env.BENCH_OUT ?? join(here, "results", "kernels.json");
 
-// ---- shapes and targets of the four cases ----------------------------------------
+// ---- shapes and targets of the cases ----------------------------------------
 const E = 512, H = 512, G = 4 * H; // LSTM
 const L = 50, A = 512, DM = 512; // attention (query size H)
 const N3 = 512; // GEMM
 
-/** Targets of the task brief: latency ceilings (ms) or throughput floors (GFLOP/s). */
+/** Targets of the task brief: latency ceilings (ms) or throughput floors (GFLOP/s); the GRU and RNN steps' ratio targets are in cell-targets.ts. */
 const TARGETS: Record<string, { maxMs?: number; minGflops?: Partial<Record<Variant, number>> }> = {
   lstm_b1: { maxMs: 0.15 },
   lstm_b32: { maxMs: 4.0 },
@@ -274,6 +276,135 @@ async function lstmCase(B: number, engines: Engine[]): Promise<Case> {
     title: `LSTM step E=H=${H}, batch ${B}`,
     flops: 2 * B * G * (E + H),
     flopsNote: "2·B·4H·(E+H): the gate GEMMs; the cell's element-wise work is not counted",
+    impls,
+  };
+}
+
+// ---- GRU and RNN steps at the LSTM's sizes ---------------------------------------------
+/** Weights of a G·H-gate cell as PyTorch keeps them: W_ih [G·H, E], W_hh [G·H, H], b_ih, b_hh [G·H]. */
+function cellWeights(GH: number) {
+  return { wih: rand(GH * E, 1 / Math.sqrt(H)), whh: rand(GH * H, 1 / Math.sqrt(H)), bih: rand(GH, 0.1), bhh: rand(GH, 0.1) };
+}
+
+async function gruCase(B: number, engines: Engine[]): Promise<Case> {
+  const G3 = 3 * H;
+  const { wih, whh, bih, bhh } = cellWeights(G3);
+  const x = rand(B * E), h0 = rand(B * H, 0.5);
+  const impls: Impl[] = [];
+  for (const eng of engines) {
+    const k = eng.kernels, ar = eng.arena;
+    const pWih = ar.putF32(wih), pWhh = ar.putF32(whh), pBih = ar.putF32(bih), pBhh = ar.putF32(bhh);
+    const px = ar.putF32(x), ph = ar.putF32(h0), pgx = ar.allocF32(B * G3), pgh = ar.allocF32(B * G3);
+    // gx = x·W_ihᵀ + b_ih; gh = h·W_hhᵀ + b_hh apart (β = 0: r multiplies only its n block); then the cell
+    const two = () => {
+      k.gemm_nt(B, G3, E, px, E, pWih, E, pgx, G3, pBih, 0);
+      k.gemm_nt(B, G3, H, ph, H, pWhh, H, pgh, G3, pBhh, 0);
+      k.gru_cell_forward(B, H, pgx, G3, pgh, G3, ph, 0, 0, 0, 0);
+    };
+    impls.push({
+      impl: `ours-${eng.variant}`, ours: eng.variant, variant: "2×gemm_nt",
+      run: two,
+      check: () => {
+        ar.f32(ph, B * H).set(h0);
+        two();
+        return [copy(eng, ph, B * H)];
+      },
+    });
+  }
+  {
+    const hj = h0.slice(), gx = new Float32Array(B * G3), gh = new Float32Array(B * G3);
+    impls.push({
+      impl: "js",
+      run: () => js.gruStep(B, E, H, x, hj, wih, whh, bih, bhh, gx, gh),
+      check: () => {
+        hj.set(h0);
+        js.gruStep(B, E, H, x, hj, wih, whh, bih, bhh, gx, gh);
+        return [hj.slice()];
+      },
+    });
+  }
+  // tf.layers.gruCell only has resetAfter = false (r applied before W_hh·h), a different cell: ops instead
+  const wihT = transpose(wih, G3, E), whhT = transpose(whh, G3, H);
+  for (const backend of ["wasm", "cpu"] as const) {
+    impls.push(tfImpl(backend, "x·W_ihᵀ, h·W_hhᵀ (pre-transposed)",
+      () => ({
+        x: tf.tensor2d(x, [B, E]), h: tf.tensor2d(h0, [B, H]),
+        wih: tf.tensor2d(wihT, [E, G3]), whh: tf.tensor2d(whhT, [H, G3]), bih: tf.tensor1d(bih), bhh: tf.tensor1d(bhh),
+      }),
+      (t) => tf.tidy(() => {
+        const [xr, xz, xn] = tf.split(tf.add(tf.matMul(t.x, t.wih), t.bih), 3, 1);
+        const [hr, hz, hn] = tf.split(tf.add(tf.matMul(t.h, t.whh), t.bhh), 3, 1);
+        const r = tf.sigmoid(tf.add(xr, hr)), z = tf.sigmoid(tf.add(xz, hz));
+        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+        return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, t.h))];
+      }),
+      (t) => Object.values(t).forEach((v) => v.dispose()),
+    ));
+  }
+  impls.push(await ortImpl(onnx.gruStep(B, E, H, wih, whh, bih, bhh), { x: f32(x, [1, B, E]), h: f32(h0, [1, B, H]) }, ["h_out"], "GRU operator, linear_before_reset=1, length 1"));
+  return {
+    id: `gru_b${B}`,
+    title: `GRU step E=H=${H}, batch ${B}`,
+    flops: 2 * B * G3 * (E + H),
+    flopsNote: "2·B·3H·(E+H): the gate GEMMs; the cell's element-wise work is not counted",
+    impls,
+  };
+}
+
+async function rnnCase(B: number, engines: Engine[]): Promise<Case> {
+  const { wih, whh, bih, bhh } = cellWeights(H);
+  const bias = bih.map((b, i) => b + bhh[i]); // b_ih + b_hh: one bias, as the LSTM's
+  const x = rand(B * E), h0 = rand(B * H, 0.5);
+  const impls: Impl[] = [];
+  for (const eng of engines) {
+    const k = eng.kernels, ar = eng.arena;
+    const pWih = ar.putF32(wih), pWhh = ar.putF32(whh), pB = ar.putF32(bias);
+    const px = ar.putF32(x), ph = ar.putF32(h0), pg = ar.allocF32(B * H);
+    // x·W_ihᵀ + b, then += h·W_hhᵀ (β = 1), then the cell
+    const two = () => {
+      k.gemm_nt(B, H, E, px, E, pWih, E, pg, H, pB, 0);
+      k.gemm_nt(B, H, H, ph, H, pWhh, H, pg, H, 0, 1);
+      k.rnn_cell_forward(B, H, pg, H, ph, 0, 0, 0, 0);
+    };
+    impls.push({
+      impl: `ours-${eng.variant}`, ours: eng.variant, variant: "2×gemm_nt",
+      run: two,
+      check: () => {
+        ar.f32(ph, B * H).set(h0);
+        two();
+        return [copy(eng, ph, B * H)];
+      },
+    });
+  }
+  {
+    const hj = h0.slice(), z = new Float32Array(B * H);
+    impls.push({
+      impl: "js",
+      run: () => js.rnnStep(B, E, H, x, hj, wih, whh, bias, z),
+      check: () => {
+        hj.set(h0);
+        js.rnnStep(B, E, H, x, hj, wih, whh, bias, z);
+        return [hj.slice()];
+      },
+    });
+  }
+  const wihT = transpose(wih, H, E), whhT = transpose(whh, H, H);
+  for (const backend of ["wasm", "cpu"] as const) {
+    impls.push(tfImpl(backend, "x·W_ihᵀ + h·W_hhᵀ (pre-transposed)",
+      () => ({
+        x: tf.tensor2d(x, [B, E]), h: tf.tensor2d(h0, [B, H]),
+        wih: tf.tensor2d(wihT, [E, H]), whh: tf.tensor2d(whhT, [H, H]), b: tf.tensor1d(bias),
+      }),
+      (t) => tf.tidy(() => [tf.tanh(tf.add(tf.add(tf.matMul(t.x, t.wih), tf.matMul(t.h, t.whh)), t.b))]),
+      (t) => Object.values(t).forEach((v) => v.dispose()),
+    ));
+  }
+  impls.push(await ortImpl(onnx.rnnStep(B, E, H, wih, whh, bih, bhh), { x: f32(x, [1, B, E]), h: f32(h0, [1, B, H]) }, ["h_out"], "RNN operator (tanh), length 1"));
+  return {
+    id: `rnn_b${B}`,
+    title: `RNN (tanh) step E=H=${H}, batch ${B}`,
+    flops: 2 * B * H * (E + H),
+    flopsNote: "2·B·H·(E+H): the GEMMs; tanh is not counted",
     impls,
   };
 }
@@ -498,6 +629,10 @@ async function main(): Promise<void> {
   const builders: [string, () => Promise<Case | Case[]>][] = [
     ["lstm_b1", () => lstmCase(1, engines)],
     ["lstm_b32", () => lstmCase(32, engines)],
+    ["gru_b1", () => gruCase(1, engines)],
+    ["gru_b32", () => gruCase(32, engines)],
+    ["rnn_b1", () => rnnCase(1, engines)],
+    ["rnn_b32", () => rnnCase(32, engines)],
     ["attention_b1", () => attentionCase(engines)],
     ["gemm", () => gemmCases(engines)],
   ];
@@ -544,6 +679,10 @@ async function main(): Promise<void> {
   for (const t of targets) {
     const goal = t.maxMs !== undefined ? `≤ ${t.maxMs} ms` : `≥ ${t.minGflops} GFLOP/s`;
     console.log(`  ${t.met ? "met   " : "MISSED"} ${t.case} ${t.build}: ${t.median.toFixed(4)} ms, ${t.gflops.toFixed(1)} GFLOP/s (${goal})`);
+  }
+  // ratio targets of the GRU and RNN steps (bench/cell-targets.ts; docs/benchmarks.md renders them from the JSON)
+  for (const t of cellTargets(results.map(({ case: c, rows }) => ({ id: c.id, rows })))) {
+    console.log(`  ${t.met ? "met   " : "MISSED"} ${t.what} ${t.build}: ${t.ratio.toFixed(2)}× (${t.num.median.toFixed(4)} / ${t.den.median.toFixed(4)} ms; ${t.bound})`);
   }
 
   const json = {

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cellTargets, GRU_OVER_LSTM_MAX } from "./cell-targets.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -111,6 +112,29 @@ for (const t of r.targets) {
   p(`| ${t.case} | ${t.build} | ${t.variant ?? ""} | ${ms(t.median)} | ${num(t.gflops, 1)} | ${goal} | ${t.met ? "yes" : "**no**"} |`);
 }
 p();
+const cells = cellTargets(r.cases);
+if (cells.length) {
+  p(`GRU and RNN steps (bench/cell-targets.ts): a GRU step takes at most ${GRU_OVER_LSTM_MAX}× the median of the LSTM step at the same sizes`);
+  p("(its faster variant, in the same build), and each baseline's median over ours is above 1× at every batch size.");
+  p();
+  p("| ratio of medians | build | numerator ms | denominator ms | measured | target | met |");
+  p("| --- | --- | ---: | ---: | ---: | --- | --- |");
+  for (const t of cells) {
+    p(`| ${t.what} | ${t.build} | ${ms(t.num.median)} (${t.num.label}) | ${ms(t.den.median)} (${t.den.label}) | ${t.ratio.toFixed(2)}× | ${t.bound} | ${t.met ? "yes" : "**no**"} |`);
+  }
+  p();
+  const missed = cells.filter((t) => !t.met);
+  p(missed.length === 0
+    ? `All ${cells.length} met.`
+    : `Missed ${missed.length} of ${cells.length}: ` + missed.map((t) => `${t.what} (${t.build}) ${t.ratio.toFixed(2)}×, target ${t.bound}`).join("; ") + ".");
+  p();
+  const same = cells.filter((t) => t.vsSameMethod);
+  if (same.length) {
+    p("Where the LSTM's faster variant is `[x;h] gemm_nt`, the GRU step against the LSTM's `2×gemm_nt`, the method the GRU step uses (not a target): " +
+      same.map((t) => `${t.what} (${t.build}) ${ms(t.num.median)} / ${ms(t.vsSameMethod!.median)} ms = ${t.vsSameMethod!.ratio.toFixed(2)}×`).join("; ") + ".");
+    p();
+  }
+}
 p("### Results");
 for (const c of r.cases) {
   p();
@@ -135,15 +159,22 @@ p("  LSTM: `2×gemm_nt` computes x·W_ihᵀ + b, then accumulates h·W_hhᵀ (β
 p("  then `lstm_cell_forward`; `[x;h] gemm_nt` keeps x and h side by side in one");
 p("  row and W_ih, W_hh side by side in one [4H, E+H] matrix, so one GEMM gives the");
 p("  gates (the cell writes h′ back into the row for the next step).");
+p("  GRU: `gemm_nt` for x·W_ihᵀ + b_ih and another for h·W_hhᵀ + b_hh into a separate");
+p("  buffer (r multiplies only the recurrent part of the n gate), then `gru_cell_forward`.");
+p("  RNN: as the LSTM's `2×gemm_nt` (one bias b_ih + b_hh), then `rnn_cell_forward`.");
 p("  Attention: `gemm_nt` for the query projection, then `attention_additive_forward`");
 p("  over precomputed keys (L valid positions, no padding).");
 p("- **js**: `bench/baselines/js.ts`, Float32Array loops with float64 accumulators.");
 p("- **tfjs-wasm / tfjs-cpu**: tfjs ops inside `tf.tidy`; weights pre-transposed to");
 p("  [in, out] because `matMul(a, b, false, true)` is about ten times slower on the");
 p("  wasm backend. Outputs are disposed, not read back (the backends compute synchronously).");
+p("  GRU in ops too: `tf.layers.gruCell` applies r before W_hh·h (`resetAfter` false is all it");
+p("  supports), not the PyTorch cell measured here.");
 p("- **ort-wasm**: ONNX graphs built in memory by `bench/onnx/` (opset 17; weights as");
 p("  initializers, which onnxruntime pre-packs when the session is created), run by");
 p("  `InferenceSession.run`, whose outputs are copied out of wasm memory on every call.");
+p("  GRU and RNN: the ONNX `GRU` (linear_before_reset = 1, PyTorch's cell) and `RNN` (tanh)");
+p("  operators over a sequence of length 1 with initial_h.");
 p("  The GEMM case is run twice: with both operands as inputs, and with B as an initializer.");
 p();
 }

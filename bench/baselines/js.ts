@@ -81,6 +81,40 @@ export function lstmStep(
 }
 
 /**
+ * One GRU step over a batch (PyTorch nn.GRU, gate order r, z, n):
+ * gx = x·W_ihᵀ + b_ih, gh = h·W_hhᵀ + b_hh (scratch [B,3H] each), then
+ * r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r·gh_n),
+ * h' = (1 − z)·n + z·h in place.
+ */
+export function gruStep(
+  B: number, E: number, H: number,
+  x: Float32Array, h: Float32Array,
+  wih: Float32Array, whh: Float32Array, bih: Float32Array, bhh: Float32Array, gx: Float32Array, gh: Float32Array,
+): void {
+  const G = 3 * H;
+  gemmNT(B, G, E, x, wih, gx, bih, 0);
+  gemmNT(B, G, H, h, whh, gh, bhh, 0);
+  for (let b = 0; b < B; b++) {
+    const g0 = b * G;
+    for (let k = 0; k < H; k++) {
+      const r = sigmoid(gx[g0 + k] + gh[g0 + k]), z = sigmoid(gx[g0 + H + k] + gh[g0 + H + k]);
+      const n = Math.tanh(gx[g0 + 2 * H + k] + r * gh[g0 + 2 * H + k]);
+      h[b * H + k] = (1 - z) * n + z * h[b * H + k];
+    }
+  }
+}
+
+/** One Elman RNN step over a batch: h' = tanh(x·W_ihᵀ + h·W_hhᵀ + b) (scratch z [B,H]), in place. */
+export function rnnStep(
+  B: number, E: number, H: number,
+  x: Float32Array, h: Float32Array, wih: Float32Array, whh: Float32Array, bias: Float32Array, z: Float32Array,
+): void {
+  gemmNT(B, H, E, x, wih, z, bias, 0);
+  gemmNT(B, H, H, h, whh, z, null, 1);
+  for (let i = 0; i < B * H; i++) h[i] = Math.tanh(z[i]);
+}
+
+/**
  * Additive attention for one row: qp = q·W_qᵀ; s_j = v·tanh(qp + keys_j);
  * α = softmax(s); ctx = Σ α_j mem_j.
  */

@@ -74,3 +74,63 @@ export function attentionAdditive(L: number, H: number, A: number, Dm: number, w
     outputs: [{ name: "alpha", dims: [L] }, { name: "ctx", dims: [Dm] }],
   });
 }
+
+/** PyTorch gate blocks [r; z; n] of a [3H, cols] matrix (or a [3H] bias) → ONNX's [z; r; h]. */
+function gruToOnnxGates(w: Float32Array, H: number, cols: number): Float32Array {
+  const block = H * cols, out = new Float32Array(w.length);
+  out.set(w.subarray(block, 2 * block), 0);
+  out.set(w.subarray(0, block), block);
+  out.set(w.subarray(2 * block), 2 * block);
+  return out;
+}
+
+/** [a; b] */
+function cat2(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * One GRU step as the ONNX GRU operator over a sequence of length 1 (PyTorch
+ * semantics: linear_before_reset = 1). Weights in PyTorch gate order r, z, n,
+ * reordered to the operator's z, r, h:
+ *   X [1, B, E], initial_h [1, B, H] → Y_h [1, B, H]
+ *   W [1, 3H, E], R [1, 3H, H], B [1, 6H] = [b_ih ; b_hh]
+ */
+export function gruStep(B: number, E: number, H: number, wih: Float32Array, whh: Float32Array, bih: Float32Array, bhh: Float32Array): Uint8Array {
+  return model({
+    name: "gru_step",
+    nodes: [{
+      op: "GRU", inputs: ["x", "W", "R", "B", "", "h"], outputs: ["", "h_out"],
+      attrs: [{ name: "hidden_size", i: H }, { name: "linear_before_reset", i: 1 }],
+    }],
+    initializers: [
+      { name: "W", dims: [1, 3 * H, E], data: gruToOnnxGates(wih, H, E) },
+      { name: "R", dims: [1, 3 * H, H], data: gruToOnnxGates(whh, H, H) },
+      { name: "B", dims: [1, 6 * H], data: cat2(gruToOnnxGates(bih, H, 1), gruToOnnxGates(bhh, H, 1)) },
+    ],
+    inputs: [{ name: "x", dims: [1, B, E] }, { name: "h", dims: [1, B, H] }],
+    outputs: [{ name: "h_out", dims: [1, B, H] }],
+  });
+}
+
+/**
+ * One Elman RNN step (tanh) as the ONNX RNN operator over a sequence of length 1:
+ *   X [1, B, E], initial_h [1, B, H] → Y_h [1, B, H]
+ *   W [1, H, E], R [1, H, H], B [1, 2H] = [b_ih ; b_hh]
+ */
+export function rnnStep(B: number, E: number, H: number, wih: Float32Array, whh: Float32Array, bih: Float32Array, bhh: Float32Array): Uint8Array {
+  return model({
+    name: "rnn_step",
+    nodes: [{ op: "RNN", inputs: ["x", "W", "R", "B", "", "h"], outputs: ["", "h_out"], attrs: [{ name: "hidden_size", i: H }] }],
+    initializers: [
+      { name: "W", dims: [1, H, E], data: wih },
+      { name: "R", dims: [1, H, H], data: whh },
+      { name: "B", dims: [1, 2 * H], data: cat2(bih, bhh) },
+    ],
+    inputs: [{ name: "x", dims: [1, B, E] }, { name: "h", dims: [1, B, H] }],
+    outputs: [{ name: "h_out", dims: [1, B, H] }],
+  });
+}
