@@ -88,6 +88,8 @@ export interface TrainHooks {
   saveCheckpoint?: (bytes: Uint8Array) => Promise<void>;
   /** polled between steps; true = checkpoint and stop (Ctrl-C) */
   interrupted?: () => boolean;
+  /** the clock, in ms (default Date.now; tests pass a fake one) */
+  now?: () => number;
 }
 
 export interface TrainResult {
@@ -152,12 +154,15 @@ export class Trainer {
     const progress = hooks.progress ?? new Progress(undefined, 5000, true);
     const perEpoch = this.batchesOf(1).length;
     const totalSteps = c.steps ?? (Number.isFinite(this.maxEpochs()) ? perEpoch * this.maxEpochs() : null);
-    let t0 = Date.now(), tokens0 = 0, tokensSeen = 0;
+    const now = hooks.now ?? Date.now;
+    // t0: start of this epoch's throughput window; runStart: start of this run, for the ETA
+    let t0 = now(), tokens0 = 0, tokensSeen = 0;
+    const runStart = t0;
     const startStep = st.step;
     // the current epoch's time: what earlier runs spent in it (from the checkpoint) plus this run's
-    let epochStart = Date.now() - (st.epochSeconds ?? 0) * 1000;
+    let epochStart = now() - (st.epochSeconds ?? 0) * 1000;
     const checkpoint = () => {
-      st.epochSeconds = (Date.now() - epochStart) / 1000;
+      st.epochSeconds = (now() - epochStart) / 1000;
       return this.checkpointBytes();
     };
     let consecutiveSkips = 0;
@@ -196,10 +201,12 @@ export class Trainer {
         st.epochLoss += r.lossSum;
         st.epochTokens += r.tokens;
         tokensSeen += r.tokens;
-        const secs = (Date.now() - t0) / 1000;
+        const t = now();
+        const secs = (t - t0) / 1000;
         const rate = secs > 0 ? (tokensSeen - tokens0) / secs : 0;
+        // the whole run's remaining steps at the rate of this run so far (validation time included)
         const stepsLeft = totalSteps === null ? null : totalSteps - st.step;
-        const eta = stepsLeft === null || st.step === startStep ? null : (stepsLeft * (Date.now() - t0)) / 1000 / (st.step - startStep);
+        const eta = stepsLeft === null || st.step === startStep || t === runStart ? null : (stepsLeft * (t - runStart)) / 1000 / (st.step - startStep);
         progress.update({ epoch: st.epoch, step: st.step, totalSteps, loss: r.loss, tokensPerSec: rate, etaSec: eta });
         if (c.checkpointEvery > 0 && st.step % c.checkpointEvery === 0) await hooks.saveCheckpoint?.(checkpoint());
       }
@@ -210,7 +217,7 @@ export class Trainer {
         epoch: st.epoch, step: st.step,
         trainLoss: st.epochTokens > 0 ? st.epochLoss / st.epochTokens : NaN,
         validLoss: null, validPpl: null, metrics: {}, lr: this.lrAt(st.step),
-        seconds: (Date.now() - epochStart) / 1000,
+        seconds: (now() - epochStart) / 1000,
       };
       if (this.valid && this.valid.length > 0) {
         rec.validLoss = validationLoss(this.model, this.valid);
@@ -239,8 +246,8 @@ export class Trainer {
         st.epochTokens = 0;
       }
       st.epochSeconds = 0;
-      epochStart = Date.now();
-      t0 = Date.now();
+      epochStart = now();
+      t0 = now();
       tokens0 = tokensSeen;
       if (budgetDone || st.epoch > this.maxEpochs()) st.done = true;
       if (c.patience > 0 && st.badEpochs >= c.patience) {
