@@ -169,9 +169,9 @@ def load_init(path, prep):
 
 
 def model_bytes(model, metadata):
-    """The model file: metadata as s2s train writes it (config last), tensors in docs/model.md's order."""
+    """The model file as s2s train writes it: metadata with config last, tensors sorted by name."""
     params = dict(model.named_parameters())
-    order = list(expected_params(model.cfg).keys())
+    order = sorted(expected_params(model.cfg).keys())
     meta = {**metadata, "config": config_json(model.cfg)}
     return st.serialize([(n, params[n]) for n in order], meta)
 
@@ -231,6 +231,8 @@ def train(run, a):
     out_dir = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(out_dir):
         raise UserError(f"cannot write {out}: directory {out_dir} does not exist")
+    if a.resume and not os.path.exists(ckpt):
+        raise UserError(f"--resume: no checkpoint {ckpt}")
     prep = read_prepared(a.data)
     vs, vt = len(prep["src_vocab"]), len(prep["tgt_vocab"])
     run.log(f"{a.data}: {len(prep['train'])} training pairs, {len(prep['valid'] or [])} validation pairs; "
@@ -434,6 +436,15 @@ def train(run, a):
             run.log(f"early stopping: no validation improvement for {state['bad_epochs']} epochs")
             state["done"] = True
         save_checkpoint()
+    if run.distributed:
+        # DDP keeps the replicas in step; check it once: every process against rank 0, bit for bit
+        flat = torch.cat([p.detach().reshape(-1).float() for p in params])
+        ref = flat.clone()
+        dist.broadcast(ref, 0)
+        (diff,) = run.all_sum([float((flat - ref).abs().max())])
+        if diff != 0:
+            raise UserError(f"the {run.world} processes ended with different weights (max difference {diff:.3g})")
+        run.log(f"weights identical on all {run.world} processes")
     if not valid_pairs:
         save_model()
     best = state["best_valid"]
