@@ -88,6 +88,7 @@ def parse_args(argv):
     r.add_argument("--amp", action="store_true", help="mixed precision (float16 autocast + loss scaling; cuda only)")
     r.add_argument("--threads", type=int, help="torch threads per process (CPU)")
     p.add_argument("--log-every", type=int, default=100, help="progress line every N steps")
+    p.add_argument("--step-times", metavar="FILE", help="write each step's wall time and target tokens as JSON (for bench/)")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
     for k in ("emb_dim", "enc_hidden", "dec_hidden", "enc_layers", "dec_layers", "batch_sentences",
@@ -340,6 +341,7 @@ def train(run, a):
     per_epoch = len(batches_of(1))
     total_steps = a.steps if a.steps is not None else (per_epoch * max_epochs if math.isfinite(max_epochs) else None)
     model.train()
+    step_times = [] if a.step_times else None
     consecutive = 0
     t0, tok0, seen = time.time(), 0, 0
     epoch_start = time.time()
@@ -352,6 +354,7 @@ def train(run, a):
             if a.steps is not None and state["step"] >= a.steps:
                 break
             idx = batches[state["batch"]]
+            t_step = time.perf_counter()
             pairs = [train_pairs[i] for i in idx]
             tokens = sum(1 for p in pairs for y in p["tgt"] if y != 0)
             mine = pairs[run.rank::run.world]
@@ -391,6 +394,9 @@ def train(run, a):
             else:
                 opt.step()
             state["step"] += 1
+            if step_times is not None:
+                step_times.append({"step": state["step"], "seconds": time.perf_counter() - t_step, "tokens": tokens,
+                                   "loss": global_loss / tokens})
             state["epoch_loss"] += global_loss
             state["epoch_tokens"] += tokens
             seen += tokens
@@ -447,6 +453,10 @@ def train(run, a):
         run.log(f"weights identical on all {run.world} processes")
     if not valid_pairs:
         save_model()
+    if step_times is not None and run.rank == 0:
+        info = {"world": run.world, "backend": run.backend if run.distributed else None, "device": run.device.type,
+                "threads": torch.get_num_threads(), "torch": torch.__version__, "steps": step_times}
+        st.write_atomic(a.step_times, (json.dumps(info) + "\n").encode("utf-8"))
     best = state["best_valid"]
     run.log(f"wrote {out}" + (f" (best validation loss {best:.4f})" if best is not None else "")
             + f"; checkpoint {ckpt}"
