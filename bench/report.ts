@@ -457,7 +457,7 @@ function ddpSection(r: DdpResults): void {
   p("<!-- from bench/results/ddp.json; re-run: npm run bench:ddp -->");
   p();
   const c = r.settings.config;
-  p(`Target tokens per second of full training steps (forward, backward, gradient all-reduce, clipping at ${r.settings.clip}, ${r.settings.optimizer} lr ${r.settings.lr}) ` +
+  p(`Target tokens per second of full training steps (forward, backward, gradient all-reduce, clipping at ${r.settings.clip}, ${r.settings.optimizer === "adam" ? "Adam" : r.settings.optimizer} with lr ${r.settings.lr}) ` +
     `of tools/torch/train.py (docs/scale.md) and of the engine's trainer (what \`s2s train\` runs), same model, same weights (the first step's losses agree), same batches: ` +
     `E=${c.emb_dim}, He=${c.enc_hidden} bi, Hd=${c.dec_hidden}, A=${c.attn_dim} ${c.attention}, ${c.decoder_style} with input feeding, vocabularies ${c.src_vocab_size}; ` +
     `global batches of ${r.settings.batchSentences} sentences (${r.settings.lengths}). The 2-process run splits each global batch in two and averages the gradients over gloo; ` +
@@ -469,7 +469,7 @@ function ddpSection(r: DdpResults): void {
   for (const x of r.rows) p(`| ${x.label} | ${num(x.tokensPerSec, 0)} | ${num(x.p25, 0)} | ${num(x.p75, 0)} | ${num(x.medianStepMs, 0)} | ${x.n} | ${ratio(x.vsEngine1)} |`);
   p();
   p(`Two processes or threads need two idle cores: on a machine whose load average is near or above its ${r.machine.cores} cores, the second one mostly waits (compare the load above). ` +
-    "On GPUs (nccl) and across nodes the same script scales with the number of devices; this table only measures what runs here.");
+    "GPUs (nccl) and several nodes are not measured here: this table is only what runs on this machine.");
   p();
 }
 

@@ -267,7 +267,7 @@ def train(run, a):
         if not os.path.exists(ckpt):
             raise UserError(f"--resume: no checkpoint {ckpt}")
         try:
-            ck = torch.load(ckpt, map_location="cpu")
+            ck = torch.load(ckpt, map_location="cpu", weights_only=True)  # tensors and plain data only
         except Exception:  # a torn or foreign file
             raise UserError(f"{ckpt}: not a checkpoint of this trainer")
         if not isinstance(ck, dict) or ck.get("format") != "s2s-torch-checkpoint":

@@ -171,7 +171,6 @@ class Recurrent(nn.RNNBase):
     def _run(self, x, batch_sizes, hx, weights, layers):
         """One call of the fused op over `layers` layers. x: padded [B, T, in] or packed data."""
         op = _OPS[self.cell]
-        D = 2 if self.bidirectional else 1
         if self.cell == "lstm":
             if batch_sizes is None:
                 out, h, c = op(x, hx, weights, True, layers, 0.0, self.training, self.bidirectional, self.batch_first)
@@ -182,7 +181,6 @@ class Recurrent(nn.RNNBase):
             out, h = op(x, hx[0], weights, True, layers, 0.0, self.training, self.bidirectional, self.batch_first)
         else:
             out, h = op(x, batch_sizes, hx[0], weights, True, layers, 0.0, self.training, self.bidirectional)
-        del D
         return out, (h, None)
 
     def forward(self, x, hx=None):
