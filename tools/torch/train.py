@@ -267,20 +267,22 @@ def train(run, a):
         if not os.path.exists(ckpt):
             raise UserError(f"--resume: no checkpoint {ckpt}")
         try:
-            ck = torch.load(ckpt, map_location="cpu", weights_only=True)  # tensors and plain data only
+            # tensors and plain containers only (everything else is the JSON string "meta")
+            ck = torch.load(ckpt, map_location="cpu", weights_only=True)
+            meta = json.loads(ck["meta"])
         except Exception:  # a torn or foreign file
             raise UserError(f"{ckpt}: not a checkpoint of this trainer")
-        if not isinstance(ck, dict) or ck.get("format") != "s2s-torch-checkpoint":
+        if meta.get("format") != "s2s-torch-checkpoint":
             raise UserError(f"{ckpt}: not a checkpoint of this trainer")
-        if config_json(ck["config"]) != config_json(cfg):
+        if config_json(meta["config"]) != config_json(cfg):
             raise UserError(f"{ckpt}: the checkpoint's model config differs from this run's (give the same model flags)")
         model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
-        if scaler is not None and ck.get("scaler"):
-            scaler.load_state_dict(ck["scaler"])
-        state = ck["state"]
+        opt.load_state_dict({"state": ck["optimizer_state"], "param_groups": meta["param_groups"]})
+        if scaler is not None and meta.get("scaler"):
+            scaler.load_state_dict(meta["scaler"])
+        state = meta["state"]
         state["done"] = False
-        metadata = ck["metadata"]
+        metadata = meta["metadata"]
         run.log(f"resuming from {ckpt} at epoch {state['epoch']}, step {state['step']}")
     net = model
     if run.distributed:
@@ -291,10 +293,13 @@ def train(run, a):
     def save_checkpoint():
         if run.rank != 0:
             return
-        ck = {"format": "s2s-torch-checkpoint", "version": 1, "config": cfg, "metadata": metadata,
-              "model": model.state_dict(), "optimizer": opt.state_dict(),
-              "scaler": scaler.state_dict() if scaler is not None else None,
-              "state": state, "args": vars(a)}
+        osd = opt.state_dict()
+        meta = {"format": "s2s-torch-checkpoint", "version": 1, "config": cfg, "metadata": metadata,
+                "param_groups": osd["param_groups"], "scaler": scaler.state_dict() if scaler is not None else None,
+                "state": state, "args": vars(a)}
+        ostate = {i: {k: (v if torch.is_tensor(v) else torch.tensor(v)) for k, v in s.items()}
+                  for i, s in osd["state"].items()}
+        ck = {"meta": json.dumps(meta), "model": model.state_dict(), "optimizer_state": ostate}
         tmp = f"{ckpt}.tmp-{os.getpid()}"
         torch.save(ck, tmp)
         with open(tmp, "rb+") as f:
