@@ -2,10 +2,10 @@
 // process, the replicas stay identical, the engine scores and decodes its
 // model exactly as PyTorch does, it reproduces s2s train's own runs, and a
 // run killed mid-way resumes to the same bytes. Skipped without PyTorch.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, runCli, type RunResult } from "../helpers/cli.js";
@@ -23,6 +23,7 @@ const skip = missing ?? false;
 
 const tmp = mkdtempSync(join(tmpdir(), "s2s-torch-"));
 const PREP = join(tmp, "prep");
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(cmd: string, args: string[], timeoutMs = 120_000, onStderr?: (text: string, kill: () => void) => void, stdin = ""): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -94,7 +95,7 @@ test("setup: a prepared directory of the built-in dates task (s2s prepare, white
 test("torchrun 2 processes (gloo) = 1 process with the same global batch; identical replicas; s2s train's metadata; the engine scores and decodes the model as PyTorch does", { skip, timeout: 180_000 }, async () => {
   // SGD: the global gradient is the same up to summation order, so the weights agree to ~1e-7 (Adam divides
   // each gradient entry by its own running size, which turns roundoff-sized entries into lr-sized steps)
-  const args = ["--data", PREP, ...SMALL, "--steps", "60", "--optimizer", "sgd", "--lr", "1", "--label-smoothing", "0.1"];
+  const args = ["--data", PREP, ...SMALL, "--steps", "40", "--optimizer", "sgd", "--lr", "1", "--label-smoothing", "0.1"];
   const two = join(tmp, "ddp2.safetensors"), one = join(tmp, "ddp1.safetensors");
   const [r2, r1] = await Promise.all([torchrun(2, [...args, "--out", two]), python([...args, "--out", one])]);
   ok(r2, "torchrun --nproc_per_node 2");
@@ -104,7 +105,7 @@ test("torchrun 2 processes (gloo) = 1 process with the same global batch; identi
   const d = maxDiff(one, two);
   assert.ok(d <= 1e-5, `2 processes vs 1: max weight difference ${d}`);
   const l = losses(r1.stderr);
-  assert.ok(l.length >= 5 && l[l.length - 1] < l[0], `the loss goes down: ${l}`);
+  assert.ok(l.length >= 4 && l[l.length - 1] < l[0], `the loss goes down: ${l}`);
 
   // the file carries what s2s train --data PREP writes, in the same order
   const md = tensors(two).metadata;
@@ -169,18 +170,18 @@ test("the trainer reproduces s2s train: a fresh model from the same seed, and --
 });
 
 test("a run killed mid-way resumes from its checkpoint to the bytes of an uninterrupted run (with dropout)", { skip, timeout: 120_000 }, async () => {
-  const args = ["--data", PREP, ...SMALL, "--steps", "60", "--dropout", "0.2", "--enc-layers", "2", "--dec-layers", "2",
+  const args = ["--data", PREP, ...SMALL, "--steps", "40", "--dropout", "0.2", "--enc-layers", "2", "--dec-layers", "2",
     "--checkpoint-every", "10", "--log-every", "5"];
   const full = join(tmp, "full.safetensors"), cut = join(tmp, "cut.safetensors");
   ok(await python([...args, "--out", full]), "uninterrupted run");
   const killed = await python([...args, "--out", cut], (text, kill) => {
-    if (/step 35\/60/.test(text)) kill();
+    if (/step 25\/40/.test(text)) kill();
   });
   assert.equal(killed.signal, "SIGKILL", `the run was not killed mid-way:\n${killed.stderr.slice(-1000)}`);
   assert.ok(existsSync(join(tmp, "cut.ckpt.pt")), "a checkpoint was written before the kill");
   const resumed = await python([...args, "--out", cut, "--resume"]);
   ok(resumed, "--resume");
-  assert.match(resumed.stderr, /resuming from .* at epoch \d+, step (30|40)/);
+  assert.match(resumed.stderr, /resuming from .* at epoch \d+, step (20|30)/);
   assert.ok(Buffer.compare(readFileSync(full), readFileSync(cut)) === 0, `resumed weights differ (max ${maxDiff(full, cut)})`);
 });
 
@@ -191,7 +192,7 @@ test("gru and rnn cells: trained under torchrun with 2 processes, identical repl
   ] as const;
   // both cells at once: the launches mostly wait on each other's start-up
   await Promise.all(cells.map(async ([cell, extra]) => {
-    const args = ["--data", PREP, ...SMALL, ...extra, "--cell", cell, "--steps", "40", "--optimizer", "sgd", "--lr", "1"];
+    const args = ["--data", PREP, ...SMALL, ...extra, "--cell", cell, "--steps", "30", "--optimizer", "sgd", "--lr", "1"];
     const two = join(tmp, `${cell}2.safetensors`), one = join(tmp, `${cell}1.safetensors`);
     const [r2, r1] = await Promise.all([torchrun(2, [...args, "--out", two]), python([...args, "--out", one])]);
     ok(r2, `${cell}: torchrun`);

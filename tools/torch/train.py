@@ -297,8 +297,9 @@ def train(run, a):
         meta = {"format": "s2s-torch-checkpoint", "version": 1, "config": cfg, "metadata": metadata,
                 "param_groups": osd["param_groups"], "scaler": scaler.state_dict() if scaler is not None else None,
                 "state": state, "args": vars(a)}
-        ostate = {i: {k: (v if torch.is_tensor(v) else torch.tensor(v)) for k, v in s.items()}
-                  for i, s in osd["state"].items()}
+        # per-parameter state: tensors (numbers become tensors; SGD's absent momentum, None, is left out)
+        ostate = {i: {k: (v if torch.is_tensor(v) else torch.tensor(v)) for k, v in ps.items() if v is not None}
+                  for i, ps in osd["state"].items()}
         ck = {"meta": json.dumps(meta), "model": model.state_dict(), "optimizer_state": ostate}
         tmp = f"{ckpt}.tmp-{os.getpid()}"
         torch.save(ck, tmp)
