@@ -107,6 +107,13 @@ def parse_args(argv):
         p.error("--lr, --clip and --init-range must be non-negative, --decay in [0, 1]")
     if a.init and a.config:
         p.error("give at most one of --init MODEL and --config CONFIG.json")
+    if a.init or a.config:
+        # the size flags only describe a fresh model made from them
+        for k in ("cell", "emb_dim", "enc_hidden", "dec_hidden", "enc_layers", "dec_layers", "attention", "attn_dim",
+                  "decoder_style", "unidirectional", "no_input_feed", "init_scheme", "init_range"):
+            if getattr(a, k) != p.get_default(k) and not (a.config and k in ("init_scheme", "init_range")):
+                p.error(f"--{k.replace('_', '-')} describes a fresh model; it cannot be combined with "
+                        f"--{'init' if a.init else 'config'}")
     if a.batch_tokens is not None and a.batch_sentences is not None:
         p.error("give --batch-sentences or --batch-tokens, not both")
     if a.batch_tokens is None and a.batch_sentences is None:
