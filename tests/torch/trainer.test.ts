@@ -82,6 +82,36 @@ function losses(stderr: string): number[] {
   return [...stderr.matchAll(/step \d+\/\d+: loss ([\d.]+)/g)].map((m) => Number(m[1]));
 }
 
+/**
+ * The engine's numbers for a model file equal PyTorch's (tools/torch/reference.py) on the validation pairs:
+ * teacher-forced log-probabilities to 1e-4, greedy and beam (4, 2-best) ids. Returns the number of pairs.
+ */
+async function assertEngineMatchesTorch(model: string): Promise<number> {
+  const pairs = readFileSync(join(PREP, "valid.ids.jsonl"), "utf8");
+  const ref = await run(PY, [REFERENCE, "--model", model, "--beam", "4", "--nbest", "2"], 60_000, undefined, pairs);
+  ok(ref, "reference.py");
+  const want = ref.stdout.trim().split("\n").map((x) => JSON.parse(x));
+  const score = await runCli(["score", "--model", model, "--ids"], pairs);
+  ok(score, "s2s score --ids");
+  const greedy = await runCli(["translate", "--model", model, "--ids", "--beam", "1", "--no-attention"], pairs);
+  ok(greedy, "s2s translate --beam 1");
+  const beam = await runCli(["translate", "--model", model, "--ids", "--beam", "4", "--nbest", "2", "--no-attention"], pairs);
+  ok(beam, "s2s translate --beam 4");
+  const [sc, gr, bm] = [score, greedy, beam].map((r) => r.stdout.trim().split("\n").map((x) => JSON.parse(x)));
+  assert.equal(sc.length, want.length);
+  let compared = 0, worst = 0;
+  want.forEach((w, i) => {
+    w.logprobs.forEach((lp: number, t: number) => (worst = Math.max(worst, Math.abs(lp - sc[i].logprobs[t]))));
+    if (w.gap < 1e-4) return; // a near-tie: float32 engines may break it either way
+    compared++;
+    assert.deepEqual(gr[i].ids, w.greedy.ids, `greedy, sentence ${i}`);
+    assert.deepEqual(bm[i].hyps.map((h: { ids: number[] }) => h.ids), w.beam.map((h: { ids: number[] }) => h.ids), `beam, sentence ${i}`);
+  });
+  assert.ok(worst <= 1e-4, `teacher-forced log-probabilities differ by ${worst}`);
+  assert.ok(compared >= want.length * 0.8, `only ${compared}/${want.length} sentences without near-ties`);
+  return want.length;
+}
+
 test("setup: a prepared directory of the built-in dates task (s2s prepare, whitespace tokens)", { skip }, async () => {
   const s = makeSplits(getTask("dates"), { train: 320, valid: 24, test: 0 }, 11);
   const tsv = (xs: { src: string[]; tgt: string[] }[]) => xs.map((e) => `${e.src.join(" ")}\t${e.tgt.join(" ")}\n`).join("");
@@ -116,34 +146,11 @@ test("torchrun 2 processes (gloo) = 1 process with the same global batch; identi
   const info = await runCli(["info", "--model", two]);
   ok(info, "s2s info");
 
-  // engine vs PyTorch: teacher-forced log-probabilities (1e-4), greedy and beam outputs
-  const pairs = readFileSync(join(PREP, "valid.ids.jsonl"), "utf8");
-  const ref = await run(PY, [REFERENCE, "--model", two, "--beam", "4", "--nbest", "2"], 60_000, undefined, pairs);
-  ok(ref, "reference.py");
-  const want = ref.stdout.trim().split("\n").map((x) => JSON.parse(x));
-  const score = await runCli(["score", "--model", two, "--ids"], pairs);
-  ok(score, "s2s score --ids");
-  const greedy = await runCli(["translate", "--model", two, "--ids", "--beam", "1", "--no-attention"], pairs);
-  ok(greedy, "s2s translate --beam 1");
-  const beam = await runCli(["translate", "--model", two, "--ids", "--beam", "4", "--nbest", "2", "--no-attention"], pairs);
-  ok(beam, "s2s translate --beam 4");
-  const [sc, gr, bm] = [score, greedy, beam].map((r) => r.stdout.trim().split("\n").map((x) => JSON.parse(x)));
-  assert.equal(sc.length, want.length);
-  let compared = 0, worst = 0;
-  want.forEach((w, i) => {
-    w.logprobs.forEach((lp: number, t: number) => (worst = Math.max(worst, Math.abs(lp - sc[i].logprobs[t]))));
-    if (w.gap < 1e-4) return; // a near-tie: float32 engines may break it either way
-    compared++;
-    assert.deepEqual(gr[i].ids, w.greedy.ids, `greedy, sentence ${i}`);
-    assert.deepEqual(bm[i].hyps.map((h: { ids: number[] }) => h.ids), w.beam.map((h: { ids: number[] }) => h.ids), `beam, sentence ${i}`);
-  });
-  assert.ok(worst <= 1e-4, `teacher-forced log-probabilities differ by ${worst}`);
-  assert.ok(compared >= want.length * 0.8, `only ${compared}/${want.length} sentences without near-ties`);
-
+  const n = await assertEngineMatchesTorch(two);
   // and the text commands take it unchanged
   const tr = await runCli(["translate", "--model", two, "--quiet"], readFileSync(join(PREP, "valid.src.txt"), "utf8"));
   ok(tr, "s2s translate (text)");
-  assert.equal(tr.stdout.split("\n").length - 1, want.length);
+  assert.equal(tr.stdout.split("\n").length - 1, n);
 });
 
 test("the trainer reproduces s2s train: a fresh model from the same seed, and --init of an engine-trained model (1e-5)", { skip, timeout: 120_000 }, async () => {
@@ -169,7 +176,7 @@ test("the trainer reproduces s2s train: a fresh model from the same seed, and --
   assert.ok(maxDiff(eng, tor2) > 1e-3, "the continued model moved");
 });
 
-test("a run killed mid-way resumes from its checkpoint to the bytes of an uninterrupted run (with dropout)", { skip, timeout: 120_000 }, async () => {
+test("a run killed mid-way resumes from its checkpoint to the bytes of an uninterrupted run (with dropout); the engine runs that 2-layer model as PyTorch does", { skip, timeout: 120_000 }, async () => {
   const args = ["--data", PREP, ...SMALL, "--steps", "40", "--dropout", "0.2", "--enc-layers", "2", "--dec-layers", "2",
     "--checkpoint-every", "10", "--log-every", "5"];
   const full = join(tmp, "full.safetensors"), cut = join(tmp, "cut.safetensors");
@@ -183,6 +190,8 @@ test("a run killed mid-way resumes from its checkpoint to the bytes of an uninte
   ok(resumed, "--resume");
   assert.match(resumed.stderr, /resuming from .* at epoch \d+, step (20|30)/);
   assert.ok(Buffer.compare(readFileSync(full), readFileSync(cut)) === 0, `resumed weights differ (max ${maxDiff(full, cut)})`);
+  await assertEngineMatchesTorch(full); // two layers each side, trained with dropout
+
 });
 
 test("gru and rnn cells: trained under torchrun with 2 processes, identical replicas, equal to 1 process (PyTorch side only)", { skip, timeout: 180_000 }, async () => {
