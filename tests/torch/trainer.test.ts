@@ -5,7 +5,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, runCli, type RunResult } from "../helpers/cli.js";
@@ -127,11 +127,16 @@ test("torchrun 2 processes (gloo) = 1 process with the same global batch; identi
   // each gradient entry by its own running size, which turns roundoff-sized entries into lr-sized steps)
   const args = ["--data", PREP, ...SMALL, "--steps", "40", "--optimizer", "sgd", "--lr", "1", "--label-smoothing", "0.1"];
   const two = join(tmp, "ddp2.safetensors"), one = join(tmp, "ddp1.safetensors");
-  const [r2, r1] = await Promise.all([torchrun(2, [...args, "--out", two]), python([...args, "--out", one])]);
+  const replicas = join(tmp, "replicas");
+  mkdirSync(replicas);
+  const [r2, r1] = await Promise.all([torchrun(2, [...args, "--out", two, "--save-replicas", replicas]), python([...args, "--out", one])]);
   ok(r2, "torchrun --nproc_per_node 2");
   ok(r1, "one process");
   assert.match(r2.stderr, /2 process\(es\), backend gloo/);
   assert.match(r2.stderr, /weights identical on all 2 processes/);
+  // each process's own final weights, byte for byte the same
+  const [w0, w1] = [0, 1].map((r) => readFileSync(join(replicas, `rank-${r}.safetensors`)));
+  assert.ok(Buffer.compare(w0, w1) === 0, `the ranks' weights differ (max ${maxDiff(join(replicas, "rank-0.safetensors"), join(replicas, "rank-1.safetensors"))})`);
   const d = maxDiff(one, two);
   assert.ok(d <= 1e-5, `2 processes vs 1: max weight difference ${d}`);
   const l = losses(r1.stderr);

@@ -88,6 +88,7 @@ def parse_args(argv):
     r.add_argument("--amp", action="store_true", help="mixed precision (float16 autocast + loss scaling; cuda only)")
     r.add_argument("--threads", type=int, help="torch threads per process (CPU)")
     p.add_argument("--log-every", type=int, default=100, help="progress line every N steps")
+    p.add_argument("--save-replicas", metavar="DIR", help="every process also writes its final weights to DIR/rank-R.safetensors (to check them)")
     p.add_argument("--step-times", metavar="FILE", help="write each step's wall time and target tokens as JSON (for bench/)")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
@@ -455,6 +456,8 @@ def train(run, a):
             run.log(f"early stopping: no validation improvement for {state['bad_epochs']} epochs")
             state["done"] = True
         save_checkpoint()
+    if a.save_replicas:
+        st.write_atomic(os.path.join(a.save_replicas, f"rank-{run.rank}.safetensors"), model_bytes(model, metadata))
     if run.distributed:
         # DDP keeps the replicas in step; check it once: every process against rank 0, bit for bit
         flat = torch.cat([p.detach().reshape(-1).float() for p in params])
