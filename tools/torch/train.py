@@ -21,14 +21,22 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import torch  # noqa: E402
-import torch.distributed as dist  # noqa: E402
-
-from s2s_torch import safetensors_io as st  # noqa: E402
-from s2s_torch.engine_compat import initial_weights, make_batches  # noqa: E402
-from s2s_torch.model import (ConfigError, Seq2Seq, config_json, expected_params, make_batch,  # noqa: E402
-                             parse_config)
 from s2s_torch.prepared import DataError, read_prepared  # noqa: E402
+
+# torch and the modules that use it are imported by import_torch(), after the
+# flags and the data directory are checked: usage and data errors are immediate
+torch = dist = st = None
+initial_weights = make_batches = ConfigError = Seq2Seq = config_json = expected_params = make_batch = parse_config = None
+
+
+def import_torch():
+    global torch, dist, st, initial_weights, make_batches, ConfigError, Seq2Seq, config_json, expected_params
+    global make_batch, parse_config
+    import torch
+    import torch.distributed as dist
+    from s2s_torch import safetensors_io as st
+    from s2s_torch.engine_compat import initial_weights, make_batches
+    from s2s_torch.model import ConfigError, Seq2Seq, config_json, expected_params, make_batch, parse_config
 
 MAX_CONSECUTIVE_SKIPS = 50
 
@@ -221,12 +229,28 @@ class Run:
         return t.tolist()
 
 
+def preflight(a):
+    """The checks that need no torch: the output directory, the checkpoint to resume, the data."""
+    out_dir = os.path.dirname(os.path.abspath(a.out))
+    if not os.path.isdir(out_dir):
+        raise UserError(f"cannot write {a.out}: directory {out_dir} does not exist")
+    if a.resume and not os.path.exists(checkpoint_path(a.out)):
+        raise UserError(f"--resume: no checkpoint {checkpoint_path(a.out)}")
+    return read_prepared(a.data)
+
+
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        prep = preflight(a)
+    except (UserError, DataError) as e:
+        sys.stderr.write(f"train.py: {e}\n")
+        sys.exit(1)
+    import_torch()
     run = None
     try:
         run = Run(a)
-        train(run, a)
+        train(run, a, prep)
     except (UserError, ConfigError, DataError, st.FormatError) as e:
         sys.stderr.write(f"train.py: {e}\n")
         sys.exit(1)
@@ -235,14 +259,8 @@ def main(argv=None):
             dist.destroy_process_group()
 
 
-def train(run, a):
+def train(run, a, prep):
     out, ckpt = a.out, checkpoint_path(a.out)
-    out_dir = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(out_dir):
-        raise UserError(f"cannot write {out}: directory {out_dir} does not exist")
-    if a.resume and not os.path.exists(ckpt):
-        raise UserError(f"--resume: no checkpoint {ckpt}")
-    prep = read_prepared(a.data)
     vs, vt = len(prep["src_vocab"]), len(prep["tgt_vocab"])
     run.log(f"{a.data}: {len(prep['train'])} training pairs, {len(prep['valid'] or [])} validation pairs; "
             f"vocabularies {vs}/{vt}; {run.world} process(es), backend {run.backend if run.distributed else 'none'}, "
