@@ -394,7 +394,7 @@ def train(run, a, prep):
             if not mine:  # fewer sentences than processes: take part with a zero-weight pair
                 mine, weight = pairs[:1], 0.0
             # dropout masks: a function of (seed, step, rank), so a resumed run draws the same ones
-            torch.manual_seed((a.seed * 1000003 + state["step"]) * 1009 + run.rank)
+            torch.manual_seed(((a.seed * 1000003 + state["step"]) * 1009 + run.rank) % 2**63)
             opt.zero_grad(set_to_none=True)
             loss_sum, _ = loss_of(net, mine, a.label_smoothing)
             # DDP averages gradients over the processes: each one scales its sum by world/tokens
