@@ -2,7 +2,7 @@
 // kernels.json (bench/kernels.bench.ts), translate.json
 // (bench/translate.bench.ts), train.json (bench/train.bench.ts), serve.json
 // (bench/serve.bench.ts), and the
-// int8 and threads results when present. Every number in the page comes from
+// int8, threads and ddp (bench/ddp.bench.ts) results when present. Every number in the page comes from
 // the JSON; a missing file leaves its section out (and says so).
 //
 //   node --import tsx bench/report.ts [results-dir] [out.md]
@@ -473,6 +473,37 @@ function serveSection(r: ServeResults): void {
   p();
 }
 
+// ---- PyTorch DDP trainer (bench/ddp.bench.ts) ------------------------------------------------
+
+interface DdpResults {
+  date: string;
+  machine: Results["machine"];
+  settings: { config: Record<string, unknown>; batchSentences: number; lengths: string; optimizer: string; lr: number; clip: number; warmupSteps: number; timedSteps: number; rounds: number; torch: string; blas: string; method: string };
+  rows: { id: string; label: string; n: number; tokensPerSec: number; p25: number; p75: number; medianStepMs: number; vsEngine1: number }[];
+}
+
+function ddpSection(r: DdpResults): void {
+  p("## PyTorch trainer (DDP) beside the engine's");
+  p();
+  p("<!-- from bench/results/ddp.json; re-run: npm run bench:ddp -->");
+  p();
+  const c = r.settings.config;
+  p(`Target tokens per second of full training steps (forward, backward, gradient all-reduce, clipping at ${r.settings.clip}, ${r.settings.optimizer === "adam" ? "Adam" : r.settings.optimizer} with lr ${r.settings.lr}) ` +
+    `of tools/torch/train.py (docs/scale.md) and of the engine's trainer (what \`s2s train\` runs), same model, same weights (the first step's losses agree), same batches: ` +
+    `E=${c.emb_dim}, He=${c.enc_hidden} bi, Hd=${c.dec_hidden}, A=${c.attn_dim} ${c.attention}, ${c.decoder_style} with input feeding, vocabularies ${c.src_vocab_size}; ` +
+    `global batches of ${r.settings.batchSentences} sentences (${r.settings.lengths}). The 2-process run splits each global batch in two and averages the gradients over gloo; ` +
+    `each process and each engine thread has one core's worth of BLAS/wasm. ${r.settings.method}`);
+  p();
+  machineRows(r.machine, r.date, [["PyTorch", `${r.settings.torch}; ${r.settings.blas}`], ["Steps", `${r.settings.warmupSteps} warm-up + ${r.settings.timedSteps} timed per run, ${r.settings.rounds} rounds`]]);
+  p("| trainer | median target tokens/s | p25 | p75 | median ms per step | steps | ÷ engine, 1 thread |");
+  p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const x of r.rows) p(`| ${x.label} | ${num(x.tokensPerSec, 0)} | ${num(x.p25, 0)} | ${num(x.p75, 0)} | ${num(x.medianStepMs, 0)} | ${x.n} | ${ratio(x.vsEngine1)} |`);
+  p();
+  p(`Two processes or threads need two idle cores: on a machine whose load average is near or above its ${r.machine.cores} cores, the second one mostly waits (compare the load above). ` +
+    "GPUs (nccl) and several nodes are not measured here: this table is only what runs on this machine.");
+  p();
+}
+
 // ---- the page ----------------------------------------------------------------------------------
 
 p("# Benchmarks");
@@ -484,7 +515,7 @@ p("project's development machine; each section names its script, the machine, th
 p("Node version and the load during the run (the machine is shared: read the load");
 p("average before comparing absolute numbers; ratios within one table were");
 p("measured in the same run). Sections: [end-to-end translation](#end-to-end-translation),");
-p("[training throughput](#training-throughput), [serving over HTTP](#serving-over-http), [worker threads](#worker-threads), [int8 weights](#int8-weights), [few-row products](#few-row-products-one-sentence-at-a-time), [kernels](#kernels).");
+p("[training throughput](#training-throughput), [serving over HTTP](#serving-over-http), [worker threads](#worker-threads), [PyTorch trainer (DDP)](#pytorch-trainer-ddp-beside-the-engines), [int8 weights](#int8-weights), [few-row products](#few-row-products-one-sentence-at-a-time), [kernels](#kernels).");
 p();
 const missing: string[] = [];
 const tr = readResults<TranslateResults>("translate.json");
@@ -499,6 +530,9 @@ else missing.push("serve.json (npm run bench:serve)");
 const th = readResults<ThreadsResults>("threads.json");
 if (th) threadsSection(th);
 else missing.push("threads.json (npm run bench:threads)");
+const dd = readResults<DdpResults>("ddp.json");
+if (dd) ddpSection(dd);
+else missing.push("ddp.json (npm run bench:ddp)");
 const i8 = readResults<Int8Results>("int8.json");
 if (i8) int8Section(i8);
 else missing.push("int8.json (npm run bench:int8)");

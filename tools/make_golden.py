@@ -22,8 +22,11 @@ import sys
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch"))
+from s2s_torch import search  # noqa: E402
+from s2s_torch.model import Seq2Seq, expected_params  # noqa: E402,F401
+from s2s_torch.search import Gaps, MarginError  # noqa: E402
 
 torch.set_num_threads(1)
 torch.use_deterministic_algorithms(True)
@@ -55,174 +58,12 @@ MAX_SEED_TRIES = 200
 
 
 # ---------------------------------------------------------------------------
-# Model (docs/model.md)
+# Model: tools/torch/s2s_torch/model.py (shared with the PyTorch trainer)
 # ---------------------------------------------------------------------------
-
-class AdditiveAttn(nn.Module):
-    def __init__(self, hd, hm, a):
-        super().__init__()
-        self.query = nn.Linear(hd, a, bias=False)
-        self.key = nn.Linear(hm, a)
-        self.v = nn.Linear(a, 1, bias=False)
-
-
-class Seq2Seq(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        self.cfg = cfg
-        E_, He = cfg["emb_dim"], cfg["enc_hidden"]
-        self.D = 2 if cfg["bidirectional"] else 1
-        self.Hm = self.D * He
-        self.Hd = cfg["dec_hidden"]
-        self.Ld = cfg["dec_layers"]
-        self.attention = cfg["attention"]
-        self.style = cfg["decoder_style"]
-        self.input_feed = bool(cfg["input_feed"]) and self.style == "luong"
-        self.cell = cfg.get("cell", "lstm")
-        Hm, Hd = self.Hm, self.Hd
-        rnn_class = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[self.cell]
-
-        self.src_embed = nn.Embedding(cfg["src_vocab_size"], E_)
-        self.tgt_embed = nn.Embedding(cfg["tgt_vocab_size"], E_)
-        self.encoder = rnn_class(E_, He, cfg["enc_layers"], batch_first=True,
-                                 bidirectional=cfg["bidirectional"])
-        self.bridge = nn.Linear(Hm, self.Ld * Hd)
-        self.decoder = rnn_class(in0(cfg), Hd, self.Ld, batch_first=True)
-        if self.attention == "general":
-            self.attn = nn.Linear(Hm, Hd, bias=False)
-        elif self.attention == "additive":
-            self.attn = AdditiveAttn(Hd, Hm, cfg["attn_dim"])
-        elif self.attention == "dot":
-            assert Hd == Hm, "dot attention needs dec_hidden == D*enc_hidden"
-        self.attn_out = nn.Linear(Hm + Hd, Hd, bias=False)
-        self.generator = nn.Linear(Hd, cfg["tgt_vocab_size"])
-
-    # --- encoder -----------------------------------------------------------
-    def encode(self, src, lens):
-        """src: LongTensor [B, S] (padded with PAD), lens: list of ints."""
-        B, S = src.shape
-        emb = self.src_embed(src)
-        packed = pack_padded_sequence(emb, torch.tensor(lens, dtype=torch.int64),
-                                      batch_first=True, enforce_sorted=False)
-        out, h_n = self.encoder(packed)
-        if self.cell == "lstm":
-            h_n = h_n[0]
-        M, _ = pad_packed_sequence(out, batch_first=True, total_length=S)
-        if self.D == 2:
-            mbar = torch.cat([h_n[-2], h_n[-1]], dim=1)   # [→h_S ; ←h_1]
-        else:
-            mbar = h_n[-1]
-        mask = torch.arange(S).unsqueeze(0) < torch.tensor(lens).unsqueeze(1)
-        if self.attention == "general":
-            keys = self.attn(M)                  # [B, S, Hd]
-        elif self.attention == "additive":
-            keys = self.attn.key(M)              # [B, S, A]
-        else:
-            keys = M
-        h0 = torch.tanh(self.bridge(mbar))       # [B, Ld*Hd]
-        h0 = h0.view(B, self.Ld, self.Hd).transpose(0, 1).contiguous()
-        c0 = torch.zeros_like(h0)
-        feed = torch.zeros(B, self.Hd)
-        enc = {"M": M, "mbar": mbar, "mask": mask, "keys": keys}
-        return enc, (h0, c0, feed)
-
-    def attend(self, enc, q):
-        if self.attention == "none":
-            return None, enc["mbar"]
-        if self.attention in ("dot", "general"):
-            scores = torch.bmm(enc["keys"], q.unsqueeze(2)).squeeze(2)
-        else:
-            scores = self.attn.v(torch.tanh(self.attn.query(q).unsqueeze(1)
-                                            + enc["keys"])).squeeze(2)
-        scores = scores.masked_fill(~enc["mask"], float("-inf"))
-        alpha = torch.softmax(scores, dim=1)
-        ctx = torch.bmm(alpha.unsqueeze(1), enc["M"]).squeeze(1)
-        return alpha, ctx
-
-    def step(self, enc, state, y_prev):
-        """One decoder step. y_prev: LongTensor [B]. Returns logp [B,Vt],
-        alpha [B,S] or None, new state."""
-        h, c, feed = state
-        emb = self.tgt_embed(y_prev)
-        if self.style == "luong":
-            x = torch.cat([emb, feed], dim=1) if self.input_feed else emb
-            out, (h, c) = self.run_decoder(x, h, c)
-            ht = out[:, 0]
-            alpha, ctx = self.attend(enc, ht)
-        else:
-            alpha, ctx = self.attend(enc, h[-1])
-            x = torch.cat([emb, ctx], dim=1)
-            out, (h, c) = self.run_decoder(x, h, c)
-            ht = out[:, 0]
-        htil = torch.tanh(self.attn_out(torch.cat([ctx, ht], dim=1)))
-        logits = self.generator(htil)
-        return F.log_softmax(logits, dim=1), alpha, (h, c, htil)
-
-    def run_decoder(self, x, h, c):
-        """One step of the decoder RNN; c is carried (unused) for gru and rnn."""
-        if self.cell == "lstm":
-            return self.decoder(x.unsqueeze(1), (h, c))
-        out, h = self.decoder(x.unsqueeze(1), h)
-        return out, (h, c)
-
-    def teacher_forced(self, src, src_lens, tgt_in):
-        """Returns logp [B, T, Vt] and attention [B, T, S] (or None)."""
-        enc, state = self.encode(src, src_lens)
-        logps, alphas = [], []
-        for t in range(tgt_in.shape[1]):
-            logp, alpha, state = self.step(enc, state, tgt_in[:, t])
-            logps.append(logp)
-            alphas.append(alpha)
-        logp = torch.stack(logps, dim=1)
-        att = None if alphas[0] is None else torch.stack(alphas, dim=1)
-        return logp, att
-
-
-def in0(cfg):
-    if cfg["decoder_style"] == "bahdanau":
-        return cfg["emb_dim"] + (2 if cfg["bidirectional"] else 1) * cfg["enc_hidden"]
-    if cfg["input_feed"]:
-        return cfg["emb_dim"] + cfg["dec_hidden"]
-    return cfg["emb_dim"]
-
-
-def expected_params(cfg):
-    """The parameter table of docs/model.md, literally."""
-    Vs, Vt, E_ = cfg["src_vocab_size"], cfg["tgt_vocab_size"], cfg["emb_dim"]
-    He, Hd, Aa = cfg["enc_hidden"], cfg["dec_hidden"], cfg["attn_dim"]
-    D = 2 if cfg["bidirectional"] else 1
-    Hm = D * He
-    Le, Ld = cfg["enc_layers"], cfg["dec_layers"]
-    G = {"lstm": 4, "gru": 3, "rnn": 1}[cfg.get("cell", "lstm")]
-    p = {"src_embed.weight": [Vs, E_], "tgt_embed.weight": [Vt, E_]}
-    for k in range(Le):
-        for suf in ([""] + (["_reverse"] if D == 2 else [])):
-            p[f"encoder.weight_ih_l{k}{suf}"] = [G * He, E_ if k == 0 else Hm]
-            p[f"encoder.weight_hh_l{k}{suf}"] = [G * He, He]
-            p[f"encoder.bias_ih_l{k}{suf}"] = [G * He]
-            p[f"encoder.bias_hh_l{k}{suf}"] = [G * He]
-    p["bridge.weight"] = [Ld * Hd, Hm]
-    p["bridge.bias"] = [Ld * Hd]
-    for k in range(Ld):
-        p[f"decoder.weight_ih_l{k}"] = [G * Hd, in0(cfg) if k == 0 else Hd]
-        p[f"decoder.weight_hh_l{k}"] = [G * Hd, Hd]
-        p[f"decoder.bias_ih_l{k}"] = [G * Hd]
-        p[f"decoder.bias_hh_l{k}"] = [G * Hd]
-    if cfg["attention"] == "general":
-        p["attn.weight"] = [Hd, Hm]
-    if cfg["attention"] == "additive":
-        p["attn.query.weight"] = [Aa, Hd]
-        p["attn.key.weight"] = [Aa, Hm]
-        p["attn.key.bias"] = [Aa]
-        p["attn.v.weight"] = [1, Aa]
-    p["attn_out.weight"] = [Hd, Hm + Hd]
-    p["generator.weight"] = [Vt, Hd]
-    p["generator.bias"] = [Vt]
-    return p
-
 
 def build_model(cfg, seed):
     model = Seq2Seq(cfg)
+    model.parallel_luong = False   # one decoder step at a time, as the fixtures always were
     sd = model.state_dict()
     exp = expected_params(cfg)
     got = {k: list(v.shape) for k, v in sd.items()}
@@ -299,100 +140,12 @@ def check_roundtrip(path, tensors, metadata):
 # Decoding
 # ---------------------------------------------------------------------------
 
-class MarginError(Exception):
-    pass
-
-
-def lp(n):
-    return ((5.0 + n) / 6.0) ** ALPHA
-
-
-def max_len(S):
-    return int(math.floor(MAX_LEN_A * S + MAX_LEN_B))
-
-
-def single_enc(model, src):
-    return model.encode(torch.tensor([src]), [len(src)])
-
-
 def greedy(model, src):
-    enc, state = single_enc(model, src)
-    y, ids, cum, att = BOS, [], 0.0, []
-    for _t in range(max_len(len(src))):
-        logp, alpha, state = model.step(enc, state, torch.tensor([y]))
-        row = logp[0].tolist()
-        order = sorted(range(len(row)), key=lambda v: (-row[v], v))
-        if row[order[0]] - row[order[1]] < MARGIN:
-            raise MarginError(f"greedy margin {row[order[0]] - row[order[1]]:.2e}")
-        y = order[0]
-        ids.append(y)
-        cum += row[y]
-        if alpha is not None:
-            att.append(alpha[0].tolist())
-        if y == EOS:
-            break
-    return {"ids": ids, "cum": cum, "score": cum / lp(len(ids)),
-            "attention": att if model.attention != "none" else None}
+    return search.greedy(model, src, MAX_LEN_A, MAX_LEN_B, ALPHA, Gaps(MARGIN))
 
 
 def beam_search(model, src):
-    K = BEAM
-    enc, state0 = single_enc(model, src)
-    ML = max_len(len(src))
-    active = [{"tokens": [], "cum": 0.0, "att": [], "state": state0}]
-    finished = []
-    for t in range(1, ML + 1):
-        # expand every active hypothesis (one batch-of-1 step each)
-        steps = []
-        for h in active:
-            y = h["tokens"][-1] if h["tokens"] else BOS
-            logp, alpha, st = model.step(enc, h["state"], torch.tensor([y]))
-            steps.append((logp[0].tolist(),
-                          None if alpha is None else alpha[0].tolist(), st))
-        cands = []
-        for hi, h in enumerate(active):
-            row = steps[hi][0]
-            for v in range(VT):
-                cands.append((h["cum"] + row[v], hi, v))
-        order = sorted(cands, key=lambda c: (-c[0], c[1] * VT + c[2]))
-        # margins at the decision boundaries
-        for b in (K, 2 * K):
-            if len(order) > b and order[b - 1][0] - order[b][0] < MARGIN:
-                raise MarginError(f"beam margin at rank {b}: "
-                                  f"{order[b - 1][0] - order[b][0]:.2e}")
-        top = order[:min(2 * K, len(order))]
-        non_eos = [r for r, c in enumerate(top) if c[2] != EOS]
-        if len(non_eos) >= K:
-            r = non_eos[K - 1]
-            if len(order) > r + 1 and order[r][0] - order[r + 1][0] < MARGIN:
-                raise MarginError("beam margin at the K-th non-EOS candidate")
-        new_active = []
-        for rank, (cum, hi, v) in enumerate(top):
-            h = active[hi]
-            alpha = steps[hi][1]
-            att = h["att"] + ([alpha] if alpha is not None else [])
-            if v == EOS:
-                if rank < K:
-                    finished.append({"tokens": h["tokens"] + [EOS], "cum": cum,
-                                     "score": cum / lp(t), "att": att})
-            elif len(new_active) < K:
-                new_active.append({"tokens": h["tokens"] + [v], "cum": cum,
-                                   "att": att, "state": steps[hi][2]})
-        active = new_active
-        if len(finished) >= K or not active:
-            break
-    else:
-        for h in active:
-            finished.append({"tokens": h["tokens"], "cum": h["cum"],
-                             "score": h["cum"] / lp(len(h["tokens"])),
-                             "att": h["att"]})
-    hyps = sorted(finished, key=lambda h: -h["score"])
-    for i in range(min(len(hyps), NBEST + 1) - 1):
-        if hyps[i]["score"] - hyps[i + 1]["score"] < MARGIN:
-            raise MarginError("beam final score margin")
-    return {"hyps": [{"ids": h["tokens"], "cum": h["cum"], "score": h["score"],
-                      "attention": h["att"] if model.attention != "none" else None}
-                     for h in hyps[:NBEST]]}
+    return search.beam_search(model, src, BEAM, NBEST, ALPHA, MAX_LEN_A, MAX_LEN_B, Gaps(MARGIN))
 
 
 # ---------------------------------------------------------------------------
