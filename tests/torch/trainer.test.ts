@@ -144,7 +144,9 @@ test("torchrun 2 processes (gloo) = 1 process with the same global batch; identi
 
   // the file carries what s2s train --data PREP writes, in the same order
   const md = tensors(two).metadata;
-  assert.deepEqual(Object.keys(md), ["src_vocab", "tgt_vocab", "tokenizer", "config"]);
+  assert.deepEqual(Object.keys(md), ["src_vocab", "tgt_vocab", "tokenizer", "train_max_src_pieces", "config"]);
+  const longest = Math.max(...readFileSync(join(PREP, "train.ids.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l).src.length - 1));
+  assert.equal(md.train_max_src_pieces, String(longest), "the longest training source, as s2s train records it");
   for (const [key, file] of [["src_vocab", "src_vocab.json"], ["tgt_vocab", "tgt_vocab.json"], ["tokenizer", "tokenizer.json"]]) {
     assert.equal(md[key], readFileSync(join(PREP, file), "utf8").trim(), key);
   }

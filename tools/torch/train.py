@@ -259,6 +259,20 @@ def main(argv=None):
             dist.destroy_process_group()
 
 
+TRAIN_LENGTH_KEY = "train_max_src_pieces"
+
+
+def record_train_length(metadata, pairs):
+    """As s2s train (src/pipeline/train-length.ts): the longest training source in pieces
+    (ids end with EOS), keeping a larger value an --init file already has."""
+    longest = max((len(p["src"]) - 1 for p in pairs), default=0)
+    if longest < 1:
+        return
+    prev = metadata.get(TRAIN_LENGTH_KEY, "")
+    prev = int(prev) if prev.isdigit() else 0
+    metadata[TRAIN_LENGTH_KEY] = str(max(prev, longest))
+
+
 def train(run, a, prep):
     out, ckpt = a.out, checkpoint_path(a.out)
     vs, vt = len(prep["src_vocab"]), len(prep["tgt_vocab"])
@@ -274,6 +288,7 @@ def train(run, a, prep):
         model = Seq2Seq(cfg)
         initial_weights(model, a.init_scheme, a.seed, a.init_range)
         metadata = dict(prep["metadata"])
+    record_train_length(metadata, prep["train"])
     model.set_dropout(a.dropout)
     model.to(run.device)
     n_params = sum(p.numel() for p in model.parameters())
