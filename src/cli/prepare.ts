@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { PREPARED, writePrepared } from "../pipeline/prepare.js";
-import { DATA_OPTS, PREPARE_OPTS, prepareFromValues } from "../pipeline/sources.js";
+import { DATA_OPTS, PREPARE_OPTS, prepareFromValues } from "./text-data.js";
 import type { CommandSpec, Values } from "./args.js";
 
 export const prepareSpec: CommandSpec = {

@@ -7,7 +7,7 @@ import { S2SError } from "../errors.js";
 import type { Engine } from "../engine/engine.js";
 import { parseSafetensors, serializeSafetensors, type SafeTensors, type TensorData } from "../io/safetensors.js";
 import { dims, numel, paramSpecs, parseConfig, type Cell, type Dims, type ModelConfig, type ParamSpec } from "./config.js";
-import { isQuantized, parseQuantization, scaleName } from "./quant.js";
+import { isQuantized, parseQuantization, scaleName } from "./quant-format.js";
 
 export interface ParamSlot extends ParamSpec {
   /** byte offset in the engine's memory */

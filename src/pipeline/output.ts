@@ -2,7 +2,7 @@
 
 import { open, type FileHandle } from "node:fs/promises";
 import { S2SError } from "../errors.js";
-import { describeErrno } from "../cli/io.js";
+import { describeErrno } from "../io/errno.js";
 
 export interface OutputFile {
   write(text: string): Promise<void>;

@@ -2,10 +2,10 @@
 // prepared on the fly, a fresh model (size flags or --config) or --init, and
 // validation BLEU after each epoch. The trained file is a complete translator.
 
-import type { OptSpec, Values } from "../cli/args.js";
-import { checkpointPath, checkWritableDir, trainConfigFromFlags } from "../cli/train.js";
-import { readFileChecked } from "../cli/io.js";
-import { engineOptions } from "../cli/common.js";
+import type { OptSpec, Values } from "./args.js";
+import { checkpointPath, checkWritableDir, trainConfigFromFlags } from "./train-options.js";
+import { readFileChecked } from "./io.js";
+import { engineOptions } from "./common.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
 import { S2SError } from "../errors.js";
@@ -17,11 +17,11 @@ import { initialize } from "../train/init.js";
 import { Progress } from "../train/progress.js";
 import { Trainer } from "../train/trainer.js";
 import type { SentencePair } from "../data/corpus.js";
-import { encodePairs, readPrepared } from "./prepare.js";
-import { DATA_OPTS, hasTextData, loadTextData, PREPARE_OPTS, prepareFromValues } from "./sources.js";
-import { TextPipeline } from "./tokenizer.js";
-import { Translator } from "./translator.js";
-import { longestSource, recordTrainLength } from "./train-length.js";
+import { encodePairs, readPrepared } from "../pipeline/prepare.js";
+import { DATA_OPTS, hasTextData, loadTextData, PREPARE_OPTS, prepareFromValues } from "./text-data.js";
+import { TextPipeline } from "../pipeline/tokenizer.js";
+import { Translator } from "../pipeline/translator.js";
+import { longestSource, recordTrainLength } from "../pipeline/train-length.js";
 
 const MODEL_OPTS: OptSpec[] = [
   { name: "data", type: "string", arg: "PREP", help: "text: a prepared directory from s2s prepare" },

@@ -1,14 +1,14 @@
-// Where training, validation and test text comes from: a Multi30k directory
+// The command line's text-data options: where training, validation and test text comes from: a Multi30k directory
 // (--data-dir or S2S_DATA, with --src-lang/--tgt-lang and split names), two
 // aligned files, or a TSV file. Shared by s2s prepare, train and eval.
 
 import { basename } from "node:path";
-import type { OptSpec, Values } from "../cli/args.js";
+import type { OptSpec, Values } from "./args.js";
 import { readParallel, readTsv, type SentencePair } from "../data/corpus.js";
 import { loadMulti30k } from "../data/multi30k.js";
 import { S2SError } from "../errors.js";
-import { checkLang } from "./lines.js";
-import { DEFAULT_PREPARE, encodePairs, learnPipeline, PREPARED_FORMAT, type PreparedData, type PrepareOptions } from "./prepare.js";
+import { checkLang } from "../pipeline/lines.js";
+import { DEFAULT_PREPARE, encodePairs, learnPipeline, PREPARED_FORMAT, type PreparedData, type PrepareOptions } from "../pipeline/prepare.js";
 import type { PairIds } from "../decode/score.js";
 import { UNK_ID } from "../text/vocab.js";
 
