@@ -10,6 +10,13 @@ export class S2SError extends Error {
   }
 }
 
+/**
+ * A mistake in how a command was called (an unknown or missing flag, a bad
+ * value, flags that do not go together): the CLI exits 2, as for any usage
+ * error, where other S2SErrors (a bad file, bad data) exit 1.
+ */
+export class UsageError extends S2SError {}
+
 /** Throws an S2SError when the condition is false. */
 export function check(cond: unknown, message: string | (() => string)): asserts cond {
   if (!cond) throw new S2SError(typeof message === "string" ? message : message());

@@ -1,7 +1,7 @@
 // A small, strict command-line parser: typed options, defaults, generated
 // --help, and one-line errors for unknown flags and bad values.
 
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 
 export type OptType = "string" | "number" | "int" | "boolean";
 
@@ -31,7 +31,7 @@ export interface CommandSpec {
 }
 
 /** Thrown for usage errors (exit code 2). */
-export class UsageError extends S2SError {}
+export { UsageError };
 
 export type Values = Record<string, string | number | boolean | string[] | undefined>;
 

@@ -1,4 +1,4 @@
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import { bleuCorpusStats, bleuFromStats, bleuSignature, corpusBleu, formatBleu } from "../eval/bleu.js";
 import { BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, pairedBootstrap } from "../eval/bootstrap.js";
 import { bleuByLength, formatBleuByLength, LENGTH_UNIT } from "../eval/bylength.js";
@@ -39,10 +39,10 @@ export const bleuSpec: CommandSpec = {
 };
 
 export async function runBleu(v: Values, pos: string[]): Promise<void> {
-  if (v["by-length"] && v.src === undefined) throw new S2SError("bleu: --by-length needs --src SOURCE_FILE");
-  if (v.src !== undefined && !v["by-length"]) throw new S2SError("bleu: --src is only used with --by-length");
-  if (v["by-length"] && v["src-lang"] === undefined) throw new S2SError("bleu: --by-length counts the Moses tokens of the source: give its language with --src-lang L (e.g. de)");
-  if (v["src-lang"] !== undefined && !v["by-length"]) throw new S2SError("bleu: --src-lang is only used with --by-length");
+  if (v["by-length"] && v.src === undefined) throw new UsageError("bleu: --by-length needs --src SOURCE_FILE");
+  if (v.src !== undefined && !v["by-length"]) throw new UsageError("bleu: --src is only used with --by-length");
+  if (v["by-length"] && v["src-lang"] === undefined) throw new UsageError("bleu: --by-length counts the Moses tokens of the source: give its language with --src-lang L (e.g. de)");
+  if (v["src-lang"] !== undefined && !v["by-length"]) throw new UsageError("bleu: --src-lang is only used with --by-length");
   const { files, streams } = readRefs(v.ref as string);
   const hyps = await readHyps(pos[0]);
   checkStreams(hyps, streams, files);
@@ -53,10 +53,10 @@ export async function runBleu(v: Values, pos: string[]): Promise<void> {
     if (src.length !== hyps.length) throw new S2SError(`${v.src} has ${src.length} lines but the hypotheses have ${hyps.length}`);
   }
   if (v["paired-bs"] !== undefined) {
-    if (src) throw new S2SError("bleu: --paired-bs and --by-length are separate runs");
-    if (v["score-only"]) throw new S2SError("bleu: --paired-bs prints a table; leave out --score-only");
+    if (src) throw new UsageError("bleu: --paired-bs and --by-length are separate runs");
+    if (v["score-only"]) throw new UsageError("bleu: --paired-bs prints a table; leave out --score-only");
     const files = (v["paired-bs"] as string).split(",").filter((f) => f !== "");
-    if (files.length === 0) throw new S2SError("bleu: --paired-bs needs at least one system file");
+    if (files.length === 0) throw new UsageError("bleu: --paired-bs needs at least one system file");
     const systems = [{ name: pos[0] ?? "stdin", stats: userErrors(() => bleuCorpusStats(hyps, streams, opts)) }];
     for (const f of files) {
       const h = await readHyps(f);

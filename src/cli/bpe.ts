@@ -1,4 +1,4 @@
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import { Bpe, countWords, DEFAULT_SEPARATOR, formatBpeVocabulary, formatMerges, getBpeVocabulary, learnBpe, readBpeVocabulary, removeBpe } from "../text/bpe.js";
 import { readAllLines, readTextLines, runLineFilter, userErrors, writeOut } from "../pipeline/lines.js";
 import type { CommandSpec, Values } from "./args.js";
@@ -36,7 +36,7 @@ export const bpeSpec: CommandSpec = {
 export async function runBpe(v: Values, pos: string[]): Promise<void> {
   const action = pos[0];
   const sep = v.separator as string;
-  if (sep === "" || /\s/.test(sep)) throw new S2SError("bpe: --separator must be non-empty and without spaces");
+  if (sep === "" || /\s/.test(sep)) throw new UsageError("bpe: --separator must be non-empty and without spaces");
   const only = (allowed: string[]) => {
     for (const k of ["codes", "vocabulary", "vocabulary-threshold"]) {
       if (v[k] !== undefined && !allowed.includes(k)) throw new S2SError(`bpe ${action}: --${k} is only for bpe apply`);
@@ -46,7 +46,7 @@ export async function runBpe(v: Values, pos: string[]): Promise<void> {
   switch (action) {
     case "learn": {
       only([]);
-      if (v.merges === undefined) throw new S2SError("bpe learn: --merges N is required");
+      if (v.merges === undefined) throw new UsageError("bpe learn: --merges N is required");
       const counts = new Map<string, number>();
       if (pos.length > 1) for (const f of pos.slice(1)) countWords(readTextLines(f, "text"), counts);
       else countWords(await readAllLines(process.stdin), counts);
@@ -68,9 +68,9 @@ export async function runBpe(v: Values, pos: string[]): Promise<void> {
     }
     case "apply": {
       only(["codes", "vocabulary", "vocabulary-threshold"]);
-      if (v.codes === undefined) throw new S2SError("bpe apply: --codes FILE is required");
+      if (v.codes === undefined) throw new UsageError("bpe apply: --codes FILE is required");
       if (v.vocabulary === undefined && v["vocabulary-threshold"] !== undefined) {
-        throw new S2SError("bpe apply: --vocabulary-threshold needs --vocabulary");
+        throw new UsageError("bpe apply: --vocabulary-threshold needs --vocabulary");
       }
       const codes = readTextLines(v.codes as string, "codes file").join("\n");
       const vocabulary = v.vocabulary !== undefined

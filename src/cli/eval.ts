@@ -70,8 +70,8 @@ function parseJoins(text: string): number[] {
 export async function runEval(v: Values): Promise<void> {
   const joins = parseJoins(v.join as string);
   const files = v.src !== undefined || v.ref !== undefined;
-  if (files && (v.src === undefined || v.ref === undefined)) throw new S2SError("eval: --src and --ref go together");
-  if (files && v["data-dir"] !== undefined) throw new S2SError("eval: give --data-dir or --src/--ref, not both");
+  if (files && (v.src === undefined || v.ref === undefined)) throw new UsageError("eval: --src and --ref go together");
+  if (files && v["data-dir"] !== undefined) throw new UsageError("eval: give --data-dir or --src/--ref, not both");
   const model = await loadModelFile(v.model as string, v, true);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("eval: --replace-unk needs a model with attention");
@@ -87,10 +87,10 @@ export async function runEval(v: Values): Promise<void> {
     what = v.src as string;
   } else {
     const dir = (v["data-dir"] as string | undefined) ?? (process.env.S2S_DATA || undefined);
-    if (dir === undefined) throw new S2SError("eval: no test data: give --data-dir DIR (or set S2S_DATA), or --src FILE --ref FILE");
+    if (dir === undefined) throw new UsageError("eval: no test data: give --data-dir DIR (or set S2S_DATA), or --src FILE --ref FILE");
     const sl = (v["src-lang"] as string | undefined) ?? spec.src.lang;
     const tl = (v["tgt-lang"] as string | undefined) ?? spec.tgt.lang;
-    if (!sl || !tl) throw new S2SError("eval: the model's metadata names no languages: give --src-lang and --tgt-lang");
+    if (!sl || !tl) throw new UsageError("eval: the model's metadata names no languages: give --src-lang and --tgt-lang");
     checkLang(sl, "--src-lang");
     checkLang(tl, "--tgt-lang");
     const pairs: SentencePair[] = userErrors(() => loadMulti30k(dir, v.split as string, sl, tl));

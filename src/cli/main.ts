@@ -2,6 +2,7 @@
 // s2s: the command-line interface. Each command is a module with a spec
 // (options and help) and a run function; errors are one line on stderr.
 
+import { readFileSync } from "node:fs";
 import { S2SError } from "../errors.js";
 import { helpText, parseArgs, UsageError, type CommandSpec, type Values } from "./args.js";
 import { infoSpec, runInfo } from "./info.js";
@@ -50,13 +51,19 @@ function mainHelp(): string {
   return [
     "usage: s2s COMMAND [options]",
     "",
-    "LSTM encoder-decoder translation (with and without attention) in SIMD WebAssembly.",
+    "Recurrent encoder-decoder translation (LSTM, GRU or RNN cells, with and without attention) in SIMD WebAssembly.",
     "",
     "commands:",
     ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(w)} ${c.spec.summary}`),
     "",
-    "s2s COMMAND --help describes each command's options.",
+    "s2s COMMAND --help describes each command's options; s2s --version prints the version.",
   ].join("\n");
+}
+
+/** The version in the package's package.json (beside dist/ and src/). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+  return typeof pkg.version === "string" ? pkg.version : "unknown";
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -64,6 +71,11 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(mainHelp() + "\n");
     return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    if (rest.length > 0) throw new UsageError(`--version takes no arguments, got ${JSON.stringify(rest[0])}`);
+    process.stdout.write(`s2s ${packageVersion()}\n`);
+    return 0;
   }
   const cmd = COMMANDS.find((c) => c.spec.name === name);
   if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.spec.name).join(", ")})`);

@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import type { OptSpec, Values } from "./args.js";
 import { readParallel, readTsv, type SentencePair } from "../data/corpus.js";
 import { loadMulti30k } from "../data/multi30k.js";
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import { checkLang } from "../pipeline/lines.js";
 import { DEFAULT_PREPARE, encodePairs, learnPipeline, PREPARED_FORMAT, type PreparedData, type PrepareOptions } from "../pipeline/prepare.js";
 import type { PairIds } from "../decode/score.js";
@@ -74,8 +74,8 @@ export function loadTextData(v: Values, cmd: string): TextData {
   const files = v["train-src"] !== undefined || v["train-tgt"] !== undefined || v["train-tsv"] !== undefined;
   let dataDir = v["data-dir"] as string | undefined;
   if (!files && dataDir === undefined) dataDir = process.env.S2S_DATA || undefined;
-  if (files && dataDir !== undefined && v["data-dir"] !== undefined) throw new S2SError(`${cmd}: give --data-dir or training files, not both`);
-  if (!files && dataDir === undefined) throw new S2SError(`${cmd}: no training text: give --data-dir DIR (or set S2S_DATA) with --src-lang/--tgt-lang, or --train-src/--train-tgt, or --train-tsv`);
+  if (files && dataDir !== undefined && v["data-dir"] !== undefined) throw new UsageError(`${cmd}: give --data-dir or training files, not both`);
+  if (!files && dataDir === undefined) throw new UsageError(`${cmd}: no training text: give --data-dir DIR (or set S2S_DATA) with --src-lang/--tgt-lang, or --train-src/--train-tgt, or --train-tsv`);
   let srcLang = v["src-lang"] as string | undefined;
   let tgtLang = v["tgt-lang"] as string | undefined;
   const from: Record<string, string> = {};
@@ -83,11 +83,11 @@ export function loadTextData(v: Values, cmd: string): TextData {
   let valid: SentencePair[] | null = null;
   if (files) {
     if (v["train-tsv"] !== undefined) {
-      if (v["train-src"] !== undefined || v["train-tgt"] !== undefined) throw new S2SError(`${cmd}: give --train-tsv or --train-src/--train-tgt, not both`);
+      if (v["train-src"] !== undefined || v["train-tgt"] !== undefined) throw new UsageError(`${cmd}: give --train-tsv or --train-src/--train-tgt, not both`);
       train = wrap(() => readTsv(v["train-tsv"] as string));
       from.train = v["train-tsv"] as string;
     } else {
-      if (v["train-src"] === undefined || v["train-tgt"] === undefined) throw new S2SError(`${cmd}: --train-src and --train-tgt go together`);
+      if (v["train-src"] === undefined || v["train-tgt"] === undefined) throw new UsageError(`${cmd}: --train-src and --train-tgt go together`);
       srcLang ??= langFromName(v["train-src"] as string) ?? undefined;
       tgtLang ??= langFromName(v["train-tgt"] as string) ?? undefined;
       train = wrap(() => readParallel(v["train-src"] as string, v["train-tgt"] as string));
@@ -97,14 +97,14 @@ export function loadTextData(v: Values, cmd: string): TextData {
       valid = wrap(() => readTsv(v["valid-tsv"] as string));
       from.valid = v["valid-tsv"] as string;
     } else if (v["valid-src"] !== undefined || v["valid-tgt"] !== undefined) {
-      if (v["valid-src"] === undefined || v["valid-tgt"] === undefined) throw new S2SError(`${cmd}: --valid-src and --valid-tgt go together`);
+      if (v["valid-src"] === undefined || v["valid-tgt"] === undefined) throw new UsageError(`${cmd}: --valid-src and --valid-tgt go together`);
       valid = wrap(() => readParallel(v["valid-src"] as string, v["valid-tgt"] as string));
       from.valid = `${v["valid-src"]} ${v["valid-tgt"]}`;
     }
-    if (srcLang === undefined || tgtLang === undefined) throw new S2SError(`${cmd}: give --src-lang and --tgt-lang (they cannot be read from the file names)`);
+    if (srcLang === undefined || tgtLang === undefined) throw new UsageError(`${cmd}: give --src-lang and --tgt-lang (they cannot be read from the file names)`);
   } else {
-    if (srcLang === undefined || tgtLang === undefined) throw new S2SError(`${cmd}: --data-dir needs --src-lang and --tgt-lang`);
-    for (const k of ["valid-src", "valid-tgt", "valid-tsv"]) if (v[k] !== undefined) throw new S2SError(`${cmd}: --${k} is for file input; with --data-dir use --valid-split`);
+    if (srcLang === undefined || tgtLang === undefined) throw new UsageError(`${cmd}: --data-dir needs --src-lang and --tgt-lang`);
+    for (const k of ["valid-src", "valid-tgt", "valid-tsv"]) if (v[k] !== undefined) throw new UsageError(`${cmd}: --${k} is for file input; with --data-dir use --valid-split`);
     const dir = dataDir as string;
     train = wrap(() => loadMulti30k(dir, v["train-split"] as string, srcLang as string, tgtLang as string));
     from.train = `${dir} ${v["train-split"]}`;

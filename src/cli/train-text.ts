@@ -8,7 +8,7 @@ import { readFileChecked } from "./io.js";
 import { engineOptions } from "./common.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import { corpusBleu } from "../eval/bleu.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { CELLS, cellKeys, parseConfig, type Cell, type ModelConfig } from "../model/config.js";
@@ -74,16 +74,16 @@ export async function runTrainText(v: Values): Promise<void> {
   const cmd = "train";
   const textGiven = v.data !== undefined || hasTextData(v) || (v["src-lang"] !== undefined && Boolean(process.env.S2S_DATA));
   if (!textGiven) {
-    throw new S2SError("train: no training data: give --train-ids FILE (token ids), or text: --data PREP (from s2s prepare), --data-dir DIR with --src-lang/--tgt-lang, --train-src/--train-tgt or --train-tsv");
+    throw new UsageError("train: no training data: give --train-ids FILE (token ids), or text: --data PREP (from s2s prepare), --data-dir DIR with --src-lang/--tgt-lang, --train-src/--train-tgt or --train-tsv");
   }
-  if (v["valid-ids"] !== undefined) throw new S2SError("train: --valid-ids goes with --train-ids; text training validates on the text's validation pairs");
-  if (v.init && v.config) throw new S2SError("train: give at most one of --init MODEL and --config CONFIG.json");
-  if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new S2SError("train: give --batch-sentences or --batch-tokens, not both");
-  if (v.data !== undefined && hasTextData(v)) throw new S2SError("train: give --data PREP or raw text (--data-dir, --train-src/--train-tgt, --train-tsv), not both");
+  if (v["valid-ids"] !== undefined) throw new UsageError("train: --valid-ids goes with --train-ids; text training validates on the text's validation pairs");
+  if (v.init && v.config) throw new UsageError("train: give at most one of --init MODEL and --config CONFIG.json");
+  if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new UsageError("train: give --batch-sentences or --batch-tokens, not both");
+  if (v.data !== undefined && hasTextData(v)) throw new UsageError("train: give --data PREP or raw text (--data-dir, --train-src/--train-tgt, --train-tsv), not both");
   if (v.init || v.config) {
     // size flags only describe a fresh model made from them
     const defaults = new Map(MODEL_OPTS.map((o) => [o.name, o.default]));
-    for (const k of SIZE_FLAGS) if (v[k] !== undefined && v[k] !== defaults.get(k)) throw new S2SError(`train: --${k} describes a fresh model; it cannot be combined with --${v.init ? "init" : "config"}`);
+    for (const k of SIZE_FLAGS) if (v[k] !== undefined && v[k] !== defaults.get(k)) throw new UsageError(`train: --${k} describes a fresh model; it cannot be combined with --${v.init ? "init" : "config"}`);
   }
   if (!v.init && !v.config) configFromFlags(v, 4, 4); // size errors before any work
   const out = v.out as string;

@@ -1,4 +1,4 @@
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import { checkIds } from "../decode/ids.js";
 import type { PairIds } from "../decode/score.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -84,10 +84,10 @@ export async function readPairsIds(path: string, Vs: number, Vt: number): Promis
 export async function runTrain(v: Values): Promise<void> {
   if (v["train-ids"] === undefined) return runTrainText(v);
   for (const o of TEXT_TRAIN_OPTS) {
-    if (v[o.name] !== undefined && v[o.name] !== o.default) throw new S2SError(`train: --${o.name} is for training on text, not with --train-ids`);
+    if (v[o.name] !== undefined && v[o.name] !== o.default) throw new UsageError(`train: --${o.name} is for training on text, not with --train-ids`);
   }
-  if (!v.init === !v.config) throw new S2SError("train: give exactly one of --init MODEL or --config CONFIG.json");
-  if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new S2SError("train: give --batch-sentences or --batch-tokens, not both");
+  if (!v.init === !v.config) throw new UsageError("train: give exactly one of --init MODEL or --config CONFIG.json");
+  if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new UsageError("train: give --batch-sentences or --batch-tokens, not both");
   const engine = await loadEngine(engineOptions(v));
   let model: Model;
   if (v.init) {

@@ -1,5 +1,5 @@
 import { searchIds, DEFAULT_SEARCH, type Hypothesis } from "../decode/search.js";
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import type { CommandSpec, Values } from "./args.js";
 import { MODEL_OPT, NO_PACK_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { lineChunks, parseJsonLine, r7, writeOut } from "./io.js";
@@ -55,10 +55,10 @@ function hypJson(h: Hypothesis): Record<string, unknown> {
 
 export async function runTranslate(v: Values): Promise<void> {
   if (!v.ids) return translateText(v);
-  for (const k of ["attention", "replace-unk"]) if (v[k] !== undefined) throw new S2SError(`translate: --${k} is for text input (without --ids)`);
+  for (const k of ["attention", "replace-unk"]) if (v[k] !== undefined) throw new UsageError(`translate: --${k} is for text input (without --ids)`);
   const beam = v.beam as number;
   const nbest = v.nbest as number | undefined;
-  if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
+  if (nbest !== undefined && nbest > beam) throw new UsageError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
   const model = await loadModelFile(v.model as string, v, true);
   for await (const { lines, first } of lineChunks(process.stdin, 256)) {
     const srcs = lines.map((line, i) => parseJsonLine(line, first + i).src as number[]);
@@ -83,8 +83,8 @@ export async function runTranslate(v: Values): Promise<void> {
 async function translateText(v: Values): Promise<void> {
   const beam = v.beam as number;
   const nbest = v.nbest as number | undefined;
-  if (nbest !== undefined && nbest > beam) throw new S2SError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
-  if (v.attention !== undefined && v["no-attention"]) throw new S2SError("translate: --attention FILE and --no-attention contradict each other");
+  if (nbest !== undefined && nbest > beam) throw new UsageError(`translate: --nbest ${nbest} is larger than --beam ${beam}`);
+  if (v.attention !== undefined && v["no-attention"]) throw new UsageError("translate: --attention FILE and --no-attention contradict each other");
   const model = await loadModelFile(v.model as string, v, true);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("translate: --replace-unk needs a model with attention (this one has attention none)");

@@ -5,7 +5,7 @@
 // give N output lines.
 
 import type { Readable } from "node:stream";
-import { S2SError } from "../errors.js";
+import { S2SError, UsageError } from "../errors.js";
 import { readTextFile, splitLines } from "../data/corpus.js";
 import { oneLine } from "./one-line.js";
 
@@ -91,6 +91,17 @@ export async function writeOut(text: string): Promise<void> {
 
 /** Checks a language code: letters, digits and "-" (en, de, fr have Moses rules; others get the generic ones). */
 export function checkLang(lang: string, flag = "--lang"): string {
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,15}$/.test(lang)) throw new S2SError(`${flag} ${JSON.stringify(lang)} is not a language code such as en, de or fr`);
+  const m = /^([A-Za-z]{2})(-[A-Za-z0-9]{1,8})*$/.exec(lang);
+  if (!m || !ISO_639_1.has(m[1].toLowerCase())) {
+    throw new UsageError(`${flag} ${JSON.stringify(lang)} is not an ISO 639-1 language code such as en, de or fr (a region may follow: pt-br)`);
+  }
   return lang.toLowerCase();
 }
+
+/** The two-letter language codes of ISO 639-1: the tokenizer has rules for en, de, fr (and others), generic ones for the rest. */
+const ISO_639_1 = new Set((
+  "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu " +
+  "fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn " +
+  "ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os " +
+  "pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw " +
+  "ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu").split(" "));

@@ -134,7 +134,8 @@ test("filters: bad input fails with one clear line", async () => {
   const r1 = write("r.txt", ["a", "b"]);
   const cases: [string[], string, RegExp][] = [
     [["tokenize"], "", /--lang is required/],
-    [["tokenize", "--lang", "../x"], "", /--lang "\.\.\/x" is not a language code/],
+    [["tokenize", "--lang", "../x"], "", /--lang "\.\.\/x" is not an ISO 639-1 language code/],
+    [["tokenize", "--lang", "xx"], "", /--lang "xx" is not an ISO 639-1 language code such as en, de or fr/],
     [["detokenize", "--lang", "en", "extra"], "", /unexpected argument "extra"/],
     [["bpe"], "", /missing ACTION/],
     [["bpe", "frob"], "", /unknown action "frob"/],
