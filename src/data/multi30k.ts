@@ -61,7 +61,7 @@ export function loadMulti30k(
   tgtLang: string,
   opts: Multi30kOptions = {},
 ): SentencePair[] {
-  if (!isDir(dir)) throw new Error(`Multi30k directory not found: ${dir}`);
+  if (!isDir(dir)) throw new Error(`Multi30k directory not found: ${dir} (get it with: s2s data multi30k --out ${dir}; then pass it as --data-dir or in S2S_DATA)`);
   const sub = join(dir, opts.tokenized ? 'tok' : 'raw');
   if (!isDir(sub)) throw new Error(`Multi30k directory ${dir} has no ${opts.tokenized ? 'tok' : 'raw'}/ folder (looked for ${sub})`);
   const srcPath = multi30kPath(dir, split, srcLang, opts);

@@ -90,7 +90,7 @@ export function planFromValues(v: Values): Plan {
 function dataDir(v: Values): string {
   const d = (v["data-dir"] as string | undefined) ?? process.env.S2S_DATA;
   if (!d) throw new UsageError("experiments: no data: give --data-dir DIR (the Multi30k directory with raw/) or set S2S_DATA");
-  if (!existsSync(d) || !statSync(d).isDirectory()) throw new S2SError(`experiments: Multi30k directory not found: ${d}`);
+  if (!existsSync(d) || !statSync(d).isDirectory()) throw new S2SError(`experiments: Multi30k directory not found: ${d} (get it with: s2s data multi30k --out ${d}; then pass it as --data-dir or in S2S_DATA)`);
   return d;
 }
 

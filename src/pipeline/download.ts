@@ -2,8 +2,8 @@
 // Multi30k reader expects: DIR/raw/SPLIT.LANG.gz and DIR/tok/SPLIT.lc.norm.tok.LANG.
 
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, rmdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { S2SError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -64,13 +64,40 @@ export async function downloadMulti30k(o: DownloadOptions): Promise<{ fetched: s
   if (!/^https?:\/\//.test(base)) throw new S2SError(`--base-url must start with http:// or https://, got ${JSON.stringify(base)}`);
   const log = o.log ?? (() => {});
   const files = multi30kFiles(o.splits ?? MULTI30K_DEFAULT_SPLITS, o.langs ?? MULTI30K_DEFAULT_LANGS, o.tok ?? true);
-  for (const sub of ["raw", "tok"]) {
+  // folders are made when their first file has downloaded, and the ones this run made are removed again
+  // if it fails while they are still empty (offline, a bad URL): a failed run leaves no empty folders
+  const made: { dir: string; top: string }[] = [];
+  const ensureDir = async (dir: string) => {
     try {
-      await mkdir(join(o.out, sub), { recursive: true });
+      const top = await mkdir(dir, { recursive: true });
+      if (top !== undefined) made.push({ dir, top });
     } catch (e) {
-      throw new S2SError(`cannot create ${join(o.out, sub)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new S2SError(`cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+  };
+  const removeEmptyMade = async () => {
+    for (const { dir, top } of made.reverse()) {
+      for (let d = dir; ; d = dirname(d)) {
+        try {
+          await rmdir(d); // only succeeds on an empty folder
+        } catch {
+          break;
+        }
+        if (d === top || dirname(d) === d) break;
+      }
+    }
+  };
+  try {
+    return await fetchAll(o, base, files, log, ensureDir);
+  } catch (e) {
+    await removeEmptyMade();
+    throw e;
   }
+}
+
+async function fetchAll(
+  o: DownloadOptions, base: string, files: string[], log: (line: string) => void, ensureDir: (dir: string) => Promise<void>,
+): Promise<{ fetched: string[]; skipped: string[] }> {
   const fetched: string[] = [], skipped: string[] = [];
   const lineCounts = new Map<string, { file: string; n: number }>();
   for (let i = 0; i < files.length; i++) {
@@ -96,6 +123,7 @@ export async function downloadMulti30k(o: DownloadOptions): Promise<{ fetched: s
     const prev = lineCounts.get(key);
     if (prev && prev.n !== n) throw new S2SError(`${rel} has ${n} lines but ${prev.file} has ${prev.n}: the files do not belong together`);
     lineCounts.set(key, { file: rel, n });
+    await ensureDir(dirname(dest));
     await writeFileAtomic(dest, bytes);
     fetched.push(rel);
     log(`[${i + 1}/${files.length}] ${rel}: ${n} lines, ${(bytes.length / 1024).toFixed(0)} KiB`);

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync, gunzipSync } from "node:zlib";
@@ -94,6 +94,18 @@ test("s2s data multi30k: HTTP and content failures are one clear line", async ()
     const out = join(tmp, `bad-${what}`);
     const r = await runCli(["data", "multi30k", "--out", out, "--quiet", ...args]);
     assert.doesNotThrow(() => assertCleanFailure(r, pattern), `${what}: ${r.stderr}`);
-    if (what !== "misaligned") assert.ok(!existsSync(join(out, "raw", "train.en.gz")), "nothing is written for a failed download");
+    if (what !== "misaligned") {
+      assert.ok(!existsSync(join(out, "raw", "train.en.gz")), "nothing is written for a failed download");
+      // offline or a bad URL before any file arrived: no empty folders left behind (--out included)
+      assert.ok(!existsSync(out), `${what}: ${out} was left behind`);
+    } else {
+      assert.ok(existsSync(join(out, "raw", "train.en.gz")), "a good file that arrived is kept");
+    }
   }
+  // an --out that existed before stays
+  const kept = join(tmp, "kept");
+  mkdirSync(kept);
+  const r = await runCli(["data", "multi30k", "--out", kept, "--quiet", "--base-url", `http://127.0.0.1:${deadPort}`]);
+  assert.equal(r.code, 1);
+  assert.ok(existsSync(kept) && readdirSync(kept).length === 0, "the existing --out is kept, with nothing made in it");
 });

@@ -234,7 +234,7 @@ test("text commands: bad input fails with one clear line", async () => {
     [["prepare", "--train-src", f("missing.de"), "--train-tgt", f("short.en"), "--out", f("p2")], "", /file not found: .*missing\.de/],
     [["prepare", "--train-tsv", f("train.de"), "--out", f("p2"), "--src-lang", "de", "--tgt-lang", "en"], "", /line 1 has 1 tab-separated fields, expected 2/],
     [["prepare", "--train-src", f("train.de"), "--train-tgt", f("train.en.gz"), "--src-lang", "d e", "--out", f("p2")], "", /--src-lang "d e" is not an ISO 639-1 language code/],
-    [["prepare", "--data-dir", f("nowhere"), "--src-lang", "de", "--tgt-lang", "en", "--out", f("p2")], "", /Multi30k directory not found/],
+    [["prepare", "--data-dir", f("nowhere"), "--src-lang", "de", "--tgt-lang", "en", "--out", f("p2")], "", /Multi30k directory not found: .*nowhere \(get it with: s2s data multi30k --out .*nowhere; then pass it as --data-dir or in S2S_DATA\)/],
     [["train", "--data", f("nowhere"), "--out", f("x.safetensors")], "", /prepared directory .*nowhere: no such directory/],
     [["train", "--out", f("x.safetensors")], "", /no training data: give --train-ids FILE .*or text/],
     [["train", "--data", PREP, "--out", f("x.safetensors"), "--valid-ids", "v.jsonl"], "", /--valid-ids goes with --train-ids/],
