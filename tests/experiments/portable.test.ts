@@ -53,11 +53,13 @@ test("the committed results hold no machine path and no tracker talk", () => {
   }
 });
 
-test("--report-only without a run directory reports from the committed docs/results.json", () => {
+test("npm run experiments -- --report-only, without a run directory, reports from the committed docs/results.json and builds nothing", () => {
+  const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.experiments;
+  assert.doesNotMatch(script, /build-wasm|tsc|npm run build/, "the experiments script runs the sources as they are");
   const tmp = mkdtempSync(join(tmpdir(), "s2s-report-only-"));
   try {
     const out = join(tmp, "no-run");
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/experiments/cli.ts"), "--report-only", "--out", out], {
+    const r = spawnSync("npm", ["run", "--silent", "experiments", "--", "--report-only", "--out", out], {
       cwd: ROOT, encoding: "utf8", timeout: 120000, env: { ...process.env, S2S_DATA: "" },
     });
     assert.equal(r.status, 0, r.stderr);
