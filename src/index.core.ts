@@ -22,9 +22,6 @@ export { encode, type EncoderOutput } from "./model/encoder.js";
 export { DecoderRun } from "./model/decoder.js";
 export { scoreIds, type PairIds, type ScoreResult, type ScoreOptions } from "./decode/score.js";
 export { searchIds, searchWith, lengthPenalty, maxLength, DEFAULT_SEARCH, type SearchOptions, type Hypothesis } from "./decode/search.js";
-export {
-  traceDecode, type TraceOptions, type DecodeTrace, type EncoderTrace, type TraceStep, type TraceRow, type TraceCandidate, type TracedHypothesis,
-} from "./decode/trace.js";
 // training
 export {
   Trainer, DEFAULT_TRAIN, validationLoss,

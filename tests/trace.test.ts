@@ -12,6 +12,7 @@ import { encode } from "../src/model/encoder.js";
 import { searchIds, lengthPenalty } from "../src/decode/search.js";
 import { traceDecode, type DecodeTrace } from "../src/decode/trace.js";
 import { traceDecode as exported } from "../src/index.js";
+import { traceDecode as exportedText } from "../src/index.text.js";
 
 const dir = fileURLToPath(new URL("./fixtures/golden/", import.meta.url));
 const names: string[] = JSON.parse(readFileSync(dir + "index.json", "utf8")).models;
@@ -131,8 +132,9 @@ test("trace: scores from the model's weights in float64 (one step of each attent
   assert.equal(checked, 18);
 });
 
-test("trace: exported from the library entry; bad input is a clear error", async () => {
+test("trace: exported from the Node entry and seq2seq-wasm/text; bad input is a clear error", async () => {
   assert.equal(exported, traceDecode);
+  assert.equal(exportedText, traceDecode);
   const eng = await loadEngine({ variant: "simd" });
   const name = "luong-dot-bi-l1";
   const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);
