@@ -11,6 +11,7 @@ import { Model } from "../src/model/model.js";
 import { encode } from "../src/model/encoder.js";
 import { searchIds, lengthPenalty } from "../src/decode/search.js";
 import { traceDecode, type DecodeTrace } from "../src/decode/trace.js";
+import { quantizeModel } from "../src/model/quant.js";
 import { traceDecode as exported } from "../src/index.js";
 import { traceDecode as exportedText } from "../src/index.text.js";
 
@@ -140,4 +141,19 @@ test("trace: exported from the Node entry and seq2seq-wasm/text; bad input is a 
   const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);
   assert.throws(() => traceDecode(model, [99, 3]), /src/);
   assert.throws(() => traceDecode(model, [4, 3], { beam: 0 }), /beam must be/);
+});
+
+test("trace: an int8-quantised model traces as it searches (additive attention reads attn.v, which stays float32)", async () => {
+  const eng = await loadEngine({ variant: "simd" });
+  for (const name of ["luong-additive-bi-l2", "gru-bahdanau-general-uni-l1"]) {
+    const f32 = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);
+    const model = Model.fromBytes(eng, quantizeModel(f32), name);
+    assert.ok(model.quantized);
+    for (const src of srcsOf(name)) {
+      const tr = traceDecode(model, src, { beam: 2 });
+      const want = searchIds(model, [src], { beam: 2, nbest: 2 })[0];
+      assert.deepEqual(tr.hypotheses.slice(0, 2).map(({ ids, score, cum, attention }) => ({ ids, score, cum, attention })), want, `${name}`);
+      checkTrace(model, src, tr, 2, 0.6, `${name} int8`);
+    }
+  }
 });
