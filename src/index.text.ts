@@ -16,3 +16,8 @@ export { TRAIN_LENGTH_KEY, DEFAULT_TRAIN_MAX_SRC_PIECES } from "./pipeline/train
 export { splitSentences } from "./text/sentences.js";
 // the SVG attention heatmap of s2s demo and docs/results.md (text-side rendering, not in the engine's entries)
 export { attentionHeatmapSvg, piecesToWords, type HeatmapOptions } from "./report/heatmap.js";
+// decoding traces (every step's attention scores, α, context and beam candidates; the encoder states):
+// for teaching and inspection pages, here rather than in the engine's entries to keep those within their size budget
+export {
+  traceDecode, type TraceOptions, type DecodeTrace, type EncoderTrace, type TraceStep, type TraceRow, type TraceCandidate, type TracedHypothesis,
+} from "./decode/trace.js";

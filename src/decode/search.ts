@@ -79,7 +79,7 @@ export function lengthPenalty(n: number, alpha: number): number {
   return alpha === 0 ? 1 : Math.pow((5 + n) / 6, alpha);
 }
 
-function checkOptions(o: SearchOptions): Required<Omit<SearchOptions, "batchSentences" | "batchTokens">> {
+export function checkOptions(o: SearchOptions): Required<Omit<SearchOptions, "batchSentences" | "batchTokens">> {
   const beam = o.beam ?? DEFAULT_SEARCH.beam;
   const nbest = o.nbest ?? DEFAULT_SEARCH.nbest;
   const maxLenA = o.maxLenA ?? DEFAULT_SEARCH.maxLenA;
@@ -102,9 +102,20 @@ export function maxLength(S: number, a: number, b: number): number {
   return Math.min(MAX_OUTPUT_TOKENS, Math.max(1, Math.floor(a * S + b)));
 }
 
-type Checked = ReturnType<typeof checkOptions>;
+export type Checked = ReturnType<typeof checkOptions>;
 
-function checkSources(stepper: Stepper, srcs: number[][]): void {
+/**
+ * Sees every candidate a step keeps, in the order the search takes them
+ * (decoding traces, trace.ts); searchIds passes none.
+ */
+export interface SearchObserver {
+  /** sentence b's candidate: live hypothesis hi (= its row among the sentence's rows) + token v, with log p and cum */
+  candidate(b: number, hi: number, v: number, logp: number, cum: number): void;
+  /** sentence b reached its maximum length: this step's live (non-EOS) candidates finish, in order */
+  maxLength(b: number): void;
+}
+
+export function checkSources(stepper: Stepper, srcs: number[][]): void {
   srcs.forEach((s, i) => {
     checkIds(s, stepper.Vs, `sentence ${i + 1}: src`);
     if (s.length > MAX_SOURCE_TOKENS) throw new S2SError(`sentence ${i + 1}: src has ${s.length} tokens, more than the limit of ${MAX_SOURCE_TOKENS}`);
@@ -170,7 +181,7 @@ export async function searchWith(stepper: Stepper, srcs: number[][], options: Se
 }
 
 /** The search state of one batch: live and finished hypotheses of every sentence. */
-class BeamSearch {
+export class BeamSearch {
   private t = 0;
   private readonly K: number;
   private readonly keepAttn: boolean;
@@ -183,7 +194,8 @@ class BeamSearch {
   private readonly topVal: Float64Array;
   private readonly topIdx: Int32Array;
 
-  constructor(private readonly srcs: number[][], private readonly o: Checked, private readonly V: number, private readonly S: number, hasAttention: boolean) {
+  constructor(private readonly srcs: number[][], private readonly o: Checked, private readonly V: number, private readonly S: number, hasAttention: boolean,
+    private readonly observer: SearchObserver | null = null) {
     this.K = o.beam;
     this.keepAttn = o.attention && hasAttention;
     this.maxLen = srcs.map((s) => maxLength(s.length, o.maxLenA, o.maxLenB));
@@ -242,6 +254,7 @@ class BeamSearch {
         const h = hyps[hi];
         const isEos = v === EOS;
         if (isEos ? rank >= K : next.length >= K) continue;
+        this.observer?.candidate(b, hi, v, lp[(row0 + hi) * V + v], topVal[rank]);
         const attn = this.keepAttn && al ? al.slice((row0 + hi) * S, (row0 + hi) * S + srcs[b].length) : null;
         const nh: Live = { node: { token: v, parent: h.node, attn }, len: h.len + 1, cum: topVal[rank] };
         if (isEos) {
@@ -255,6 +268,7 @@ class BeamSearch {
       if (this.finished[b].length >= K || next.length === 0) {
         this.done[b] = true;
       } else if (t >= this.maxLen[b]) {
+        this.observer?.maxLength(b);
         for (const h of next) this.finished[b].push(this.toHyp(h, h.cum / lengthPenalty(h.len, o.alpha)));
         this.done[b] = true;
       }

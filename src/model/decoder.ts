@@ -166,4 +166,21 @@ export class DecoderRun {
   alphaView(): Float32Array {
     return this.model.engine.arena.f32(this.alpha, this.R * this.enc.S);
   }
+
+  // Views for decoding traces (decode/trace.ts), valid until the next call:
+
+  /** the top layer's hidden state [R, Hd]: the attention query (bahdanau: s_{t-1}, before step(); luong: h_t, after) */
+  topStateView(): Float32Array {
+    return this.model.engine.arena.f32(this.h[this.model.dims.Ld - 1], this.R * this.model.dims.Hd);
+  }
+
+  /** ctx_t of the last step [R, Hm] */
+  contextView(): Float32Array {
+    return this.model.engine.arena.f32(this.ctx, this.R * this.model.dims.Hm);
+  }
+
+  /** additive attention: attn.query.weight · q of the last step [R, A] */
+  queryProjView(): Float32Array {
+    return this.model.engine.arena.f32(this.qp, this.R * Math.max(1, this.model.dims.A));
+  }
 }
