@@ -281,6 +281,13 @@ export function gemm_nt(
 // streaming from L3 once per 4 rows of A (gemm_tn 512³: +20% simd, +8% relaxed).
 // @ts-ignore: decorator
 @inline const XN_COL_BLOCK: i32 = 128;
+// When K is long, the K × 128 panel outgrows L2 (K = 8000: 4 MiB, read again by
+// every 4-row tile: the generator's dx = dy·W, K = Vt): the block narrows, by
+// halves down to 8 columns, until its panel fits XN_PANEL_BYTES. The narrower
+// blocks start at multiples of their width and keep the 8-column strips where
+// the 128-wide ones had them, so every element of C gets the same instructions.
+// @ts-ignore: decorator
+@inline const XN_PANEL_BYTES: i32 = 524288;
 // k-steps per iteration of the gemm_nn tile loop (see NT_KU).
 // @ts-ignore: decorator
 @inline const XN_KU: i32 = 4;
@@ -434,6 +441,14 @@ export function gemm_nt(
   }
 }
 
+/** Column block width of gemm_nn/gemm_tn for a K: XN_COL_BLOCK halved while the K × width panel exceeds XN_PANEL_BYTES (at least 8). */
+// @ts-ignore: decorator
+@inline function xn_block(K: i32): i32 {
+  let w = XN_COL_BLOCK;
+  while (w > 2 * LANES && <i64>K * <i64>(w << 2) > <i64>XN_PANEL_BYTES) w >>= 1;
+  return w;
+}
+
 export function gemm_nn(
   M: i32, N: i32, K: i32,
   a: usize, lda: i32,
@@ -441,9 +456,10 @@ export function gemm_nn(
   c: usize, ldc: i32,
   bias: usize, beta: i32,
 ): void {
-  for (let j0 = 0; j0 < N; j0 += XN_COL_BLOCK) {
+  const w = xn_block(K);
+  for (let j0 = 0; j0 < N; j0 += w) {
     const o = <usize>j0 << 2;
-    gemm_xn(M, min(XN_COL_BLOCK, N - j0), K, a, lda, 1, b + o, ldb, c + o, ldc, bias != 0 ? bias + o : 0, beta);
+    gemm_xn(M, min(w, N - j0), K, a, lda, 1, b + o, ldb, c + o, ldc, bias != 0 ? bias + o : 0, beta);
   }
 }
 
