@@ -14,6 +14,7 @@ const shapes: [string, Kind, number, number, number, number][] = [
   ["generator forward", "nt", 64, 8000, 512, 0],
   ["generator dx", "nn", 64, 512, 8000, 0],
   ["generator dW (per step)", "tn", 8000, 512, 64, 1],
+  ["generator dW as nn (Aᵀ given)", "nn", 8000, 512, 64, 1],
   ["decoder dW_hh (all steps)", "tn", 2048, 512, 1152, 1],
   ["decoder dx (per step)", "nn", 64, 512, 2048, 1],
   ["attn_out dW (per step)", "tn", 512, 512, 64, 1],

@@ -72,20 +72,21 @@ test("gemm_tn through the copy is bitwise the plain gemm_tn (odd sizes, strides,
   }
 });
 
-test("gemm_nn with long K (narrower column blocks) is bitwise gemm_tn on Aᵀ (128-column blocks)", async () => {
+test("gemm_nn with long K (narrower column blocks; K blocks for β = 0 without bias) is bitwise gemm_tn on Aᵀ (one pass)", async () => {
   for (const { variant, k, arena } of await rawBuilds()) {
     const rng = mulberry32(5);
-    // K·128·4 bytes > 512 KiB from K = 1025: blocks of 64, 32 (K = 5000: 16) columns
-    for (const [M, N, K] of [[5, 300, 1100], [9, 141, 5000], [4, 8, 2100]]) {
-      for (const beta of [0, 1]) {
+    // K·128·4 bytes > 512 KiB from K = 1025: blocks of 64, 32 (K = 5000: 16) columns;
+    // β = 0 without bias: K in blocks of 512 (the last one partial), C holding the partial sums
+    for (const [M, N, K] of [[5, 300, 1100], [9, 141, 5000], [4, 8, 2100], [3, 13, 513]]) {
+      for (const [beta, withBias] of [[0, false], [0, true], [1, false], [1, true]] as const) {
         const mark = arena.mark();
         const A = rand(M * K, rng), At = new Float32Array(K * M);
         for (let i = 0; i < M; i++) for (let kk = 0; kk < K; kk++) At[kk * M + i] = A[i * K + kk];
-        const pa = arena.putF32(A), pat = arena.putF32(At), pb = arena.putF32(rand(K * N, rng)), bias = arena.putF32(rand(N, rng));
+        const pa = arena.putF32(A), pat = arena.putF32(At), pb = arena.putF32(rand(K * N, rng)), bias = withBias ? arena.putF32(rand(N, rng)) : 0;
         const C0 = rand(M * N, rng), c1 = arena.putF32(C0), c2 = arena.putF32(C0);
         k.gemm_nn(M, N, K, pa, K, pb, N, c1, N, bias, beta);
         k.gemm_tn(M, N, K, pat, M, pb, N, c2, N, bias, beta);
-        assert.ok(sameBits(arena.f32(c1, M * N), arena.f32(c2, M * N)), `${variant} ${M}x${N}x${K} beta=${beta}`);
+        assert.ok(sameBits(arena.f32(c1, M * N), arena.f32(c2, M * N)), `${variant} ${M}x${N}x${K} beta=${beta} bias=${withBias}`);
         arena.release(mark);
       }
     }
