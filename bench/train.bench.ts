@@ -473,15 +473,17 @@ async function main(): Promise<void> {
 
     // ---- PyTorch: our initial weights and the batch through files; its first-batch loss checked per pass ----
     let torchInfo: { torch: string; blas: string[] } | null = null;
+    let torchDir: string | null = null;
     if (!torchNote) {
       const dir = mkdtempSync(join(os.tmpdir(), "s2s-train-bench-"));
+      torchDir = dir;
       writeFileSync(join(dir, "weights.safetensors"), ours[0].model.toBytes());
       writeFileSync(join(dir, "batch.json"), JSON.stringify(c.batch));
       for (const threads of [1, 2]) {
         const id: ImplId = threads === 1 ? "torch" : "torch-2t";
         if (SKIP.includes(id)) continue;
         impls.push({
-          id, budget: c.budgets.torch, step: () => {}, dispose: () => (threads === 2 ? rmSync(dir, { recursive: true, force: true }) : undefined),
+          id, budget: c.budgets.torch, step: () => {}, dispose: () => {},
           pass: async (warm) => {
             const r = await torchPass(dir, threads, c.budgets.torch, warm);
             const rel = Math.abs(r.firstLoss - ref) / Math.abs(ref);
@@ -564,6 +566,7 @@ async function main(): Promise<void> {
       im.dispose();
     }
     ourEngines.forEach((e, i) => e.arena.release(marks[i]));
+    if (torchDir) rmSync(torchDir, { recursive: true, force: true });
 
     const rows: Row[] = impls.map((im) => {
       const s = pooled.get(im.id)!.sort((x, y) => x - y);
