@@ -281,6 +281,19 @@ export function gemm_nt(
 // streaming from L3 once per 4 rows of A (gemm_tn 512³: +20% simd, +8% relaxed).
 // @ts-ignore: decorator
 @inline const XN_COL_BLOCK: i32 = 128;
+// When K is long, the K × 128 panel outgrows L2 (K = 8000: 4 MiB, read again by
+// every 4-row tile: the generator's dx = dy·W, K = Vt): the block narrows, by
+// halves down to 8 columns, until its panel fits XN_PANEL_BYTES. The narrower
+// blocks start at multiples of their width and keep the 8-column strips where
+// the 128-wide ones had them, so every element of C gets the same instructions.
+// @ts-ignore: decorator
+@inline const XN_PANEL_BYTES: i32 = 524288;
+// gemm_nn with β = 0 and no bias runs K in blocks of XN_KC rows of B: the
+// XN_KC × 128 panel (256 KiB) stays in L2 for every row tile and a row tile's
+// A[i..i+4, k0..k0+XN_KC] (8 KiB) in L1 for every strip (the generator's
+// dx = dy·W, K = Vt, M = B).
+// @ts-ignore: decorator
+@inline const XN_KC: i32 = 512;
 // k-steps per iteration of the gemm_nn tile loop (see NT_KU).
 // @ts-ignore: decorator
 @inline const XN_KU: i32 = 4;
@@ -291,8 +304,9 @@ export function gemm_nt(
   a: usize, ars: i32, aks: i32,
   b: usize, ldb: i32,
   c: usize, ldc: i32,
-  bias: usize, beta: i32,
+  bias: usize, beta: i32, init: i32,
 ): void {
+  // init != 0: the accumulators start from C (a partial sum over earlier k; bias = β = 0)
   const sr = <usize>ars << 2, sk = <usize>aks << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2;
   let i = 0;
   for (; i + XN_TM <= M; i += XN_TM) {
@@ -303,6 +317,10 @@ export function gemm_nt(
       const jo = <usize>j << 2;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      if (init != 0) {
+        c00 = v128.load(c0 + jo); c01 = v128.load(c0 + jo, 16); c10 = v128.load(c1 + jo); c11 = v128.load(c1 + jo, 16);
+        c20 = v128.load(c2 + jo); c21 = v128.load(c2 + jo, 16); c30 = v128.load(c3 + jo); c31 = v128.load(c3 + jo, 16);
+      }
       let bp = b + jo;
       let w0: v128, w1: v128, x0: v128, x1: v128, x2: v128, x3: v128;
       if (aks == 1) {
@@ -369,6 +387,7 @@ export function gemm_nt(
     for (; j + LANES <= N; j += LANES) {
       const jo = <usize>j << 2;
       let c0v = f32x4.splat(0), c1v = f32x4.splat(0), c2v = f32x4.splat(0), c3v = f32x4.splat(0);
+      if (init != 0) { c0v = v128.load(c0 + jo); c1v = v128.load(c1 + jo); c2v = v128.load(c2 + jo); c3v = v128.load(c3 + jo); }
       let ap = ar, bp = b + jo;
       for (let k = 0; k < K; k++) {
         const w0 = v128.load(bp);
@@ -381,7 +400,7 @@ export function gemm_nt(
       store4(c0 + jo, bias, j, c0v, beta); store4(c1 + jo, bias, j, c1v, beta);
       store4(c2 + jo, bias, j, c2v, beta); store4(c3 + jo, bias, j, c3v, beta);
     }
-    for (; j < N; j++) xn_scalar(i, i + XN_TM, j, K, a, sr, sk, b, sb, c, sc, bias, beta);
+    for (; j < N; j++) xn_scalar(i, i + XN_TM, j, K, a, sr, sk, b, sb, c, sc, bias, beta, init);
   }
   // M tail: single rows.
   for (; i < M; i++) {
@@ -391,6 +410,7 @@ export function gemm_nt(
     for (; j + 2 * LANES <= N; j += 2 * LANES) {
       const jo = <usize>j << 2;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      if (init != 0) { c00 = v128.load(ci + jo); c01 = v128.load(ci + jo, 16); }
       let ap = ar, bp = b + jo;
       for (let k = 0; k < K; k++) {
         const x0 = v128.load32_splat(ap);
@@ -403,6 +423,7 @@ export function gemm_nt(
     for (; j + LANES <= N; j += LANES) {
       const jo = <usize>j << 2;
       let c00 = f32x4.splat(0);
+      if (init != 0) c00 = v128.load(ci + jo);
       let ap = ar, bp = b + jo;
       for (let k = 0; k < K; k++) {
         c00 = madd(v128.load32_splat(ap), v128.load(bp), c00);
@@ -410,7 +431,7 @@ export function gemm_nt(
       }
       store4(ci + jo, bias, j, c00, beta);
     }
-    for (; j < N; j++) xn_scalar(i, i + 1, j, K, a, sr, sk, b, sb, c, sc, bias, beta);
+    for (; j < N; j++) xn_scalar(i, i + 1, j, K, a, sr, sk, b, sb, c, sc, bias, beta, init);
   }
 }
 
@@ -418,10 +439,10 @@ export function gemm_nt(
 @inline function xn_scalar(
   i0: i32, i1: i32, j: i32, K: i32,
   a: usize, sr: usize, sk: usize, b: usize, sb: usize, c: usize, sc: usize,
-  bias: usize, beta: i32,
+  bias: usize, beta: i32, init: i32,
 ): void {
   for (let i = i0; i < i1; i++) {
-    let s: f32 = 0;
+    let s: f32 = init != 0 ? load<f32>(c + <usize>i * sc + (<usize>j << 2)) : 0;
     let ap = a + <usize>i * sr, bp = b + (<usize>j << 2);
     for (let k = 0; k < K; k++) {
       s += load<f32>(ap) * load<f32>(bp);
@@ -434,6 +455,14 @@ export function gemm_nt(
   }
 }
 
+/** Column block width of gemm_nn/gemm_tn for a K: XN_COL_BLOCK halved while the K × width panel exceeds XN_PANEL_BYTES (at least 8). */
+// @ts-ignore: decorator
+@inline function xn_block(K: i32): i32 {
+  let w = XN_COL_BLOCK;
+  while (w > 2 * LANES && <i64>K * <i64>(w << 2) > <i64>XN_PANEL_BYTES) w >>= 1;
+  return w;
+}
+
 export function gemm_nn(
   M: i32, N: i32, K: i32,
   a: usize, lda: i32,
@@ -441,9 +470,25 @@ export function gemm_nn(
   c: usize, ldc: i32,
   bias: usize, beta: i32,
 ): void {
-  for (let j0 = 0; j0 < N; j0 += XN_COL_BLOCK) {
+  if (beta == 0 && bias == 0 && K > XN_KC) {
+    // K in blocks of XN_KC: C holds the partial sums between blocks, each
+    // element's madd chain continuing where it stopped (an f32 store and
+    // load are exact), so the result is that of one pass over K
+    const sb = <usize>ldb << 2;
+    for (let k0 = 0; k0 < K; k0 += XN_KC) {
+      const kc = min(XN_KC, K - k0);
+      const ak = a + (<usize>k0 << 2), bk = b + <usize>k0 * sb;
+      for (let j0 = 0; j0 < N; j0 += XN_COL_BLOCK) {
+        const o = <usize>j0 << 2;
+        gemm_xn(M, min(XN_COL_BLOCK, N - j0), kc, ak, lda, 1, bk + o, ldb, c + o, ldc, 0, 0, k0 > 0 ? 1 : 0);
+      }
+    }
+    return;
+  }
+  const w = xn_block(K);
+  for (let j0 = 0; j0 < N; j0 += w) {
     const o = <usize>j0 << 2;
-    gemm_xn(M, min(XN_COL_BLOCK, N - j0), K, a, lda, 1, b + o, ldb, c + o, ldc, bias != 0 ? bias + o : 0, beta);
+    gemm_xn(M, min(w, N - j0), K, a, lda, 1, b + o, ldb, c + o, ldc, bias != 0 ? bias + o : 0, beta, 0);
   }
 }
 
@@ -456,6 +501,6 @@ export function gemm_tn(
 ): void {
   for (let j0 = 0; j0 < N; j0 += XN_COL_BLOCK) {
     const o = <usize>j0 << 2;
-    gemm_xn(M, min(XN_COL_BLOCK, N - j0), K, a, 1, lda, b + o, ldb, c + o, ldc, bias != 0 ? bias + o : 0, beta);
+    gemm_xn(M, min(XN_COL_BLOCK, N - j0), K, a, 1, lda, b + o, ldb, c + o, ldc, bias != 0 ? bias + o : 0, beta, 0);
   }
 }

@@ -12,7 +12,7 @@ export { log_softmax_forward, log_softmax_xent_backward } from "./softmax";
 export { gather_rows, tanh_forward, add_forward, embedding_backward, tanh_backward, sum_rows } from "./rows";
 export { dropout_forward, mul_forward } from "./dropout";
 export { sgd_update, adam_update, sum_squares, scale_forward, nonfinite_count } from "./optim";
-export { copy_rows, add_rows } from "./copy";
+export { copy_rows, add_rows, transpose } from "./copy";
 export { gemm_nt_i8, gemm_i8_scratch, gather_rows_i8, i8_row_sums } from "./quant";
 
 /**

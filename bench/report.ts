@@ -276,7 +276,15 @@ interface TrainResults {
   versions: Record<string, string>;
   method: string;
   gemmPeakGflops: Record<string, number>;
-  cases: { id: string; title: string; data: string; targetTokens: number; parameters: number; gflopPerStep: number; rows: TrainRow[]; notes?: string[] | string }[];
+  cases: {
+    id: string; title: string; data: string; targetTokens: number; parameters: number; gflopPerStep: number; rows: TrainRow[]; notes?: string[] | string;
+    /** PyTorch of the run (absent in older runs, null when not measured) */
+    torch?: { torch: string; blas: string[] } | null;
+    torchTargets?: { ours: string; vs: string; min: number; ratio: number | null; met: boolean | null }[];
+    ofPeakTarget?: { impl: string; min: number; ofPeak: number; met: boolean };
+  }[];
+  /** why PyTorch was not measured (null: it was) */
+  torch?: string | null;
   seconds: number;
 }
 
@@ -297,6 +305,9 @@ function trainSection(t: TrainResults): void {
     p();
     p(`${c.data}; ${c.targetTokens} target tokens and ${(c.gflopPerStep).toFixed(2)} GFLOP per step; ${(c.parameters / 1e6).toFixed(2)} M parameters.`);
     p();
+    if (c.torch) p(`PyTorch ${c.torch.torch}, BLAS loaded by the process: ${c.torch.blas.map((b) => `\`${b.split("/").pop()}\``).join(", ")}.`);
+    else if (t.torch) p(`PyTorch not measured: ${t.torch}.`);
+    if (c.torch || t.torch) p();
     const ours = c.rows.filter((r) => r.impl.startsWith("ours"));
     p(`| implementation | median ms/step | p25 | p75 | steps | target tokens/s | GFLOP/s | of peak | ${ours.map((o) => `${o.impl} ×`).join(" | ")} |`);
     p(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${ours.map(() => "---:").join(" | ")} |`);
@@ -304,6 +315,16 @@ function trainSection(t: TrainResults): void {
       p(`| ${r.impl.startsWith("ours") ? `**${r.impl}**` : r.impl} | ${ms(r.median)} | ${ms(r.p25)} | ${ms(r.p75)} | ${r.samples} | ${num(r.tokensPerSec, 0)} | ${num(r.gflops, 1)} | ${pct(r.ofPeak)} | ${ours.map((o) => (r.impl.startsWith("ours") ? "" : ratio(o.tokensPerSec / r.tokensPerSec))).join(" | ")} |`);
     }
     p();
+    const targets = [
+      ...(c.torchTargets ?? []).map((x) => [`${x.ours} ÷ ${x.vs}`, `≥ ${x.min.toFixed(2)}×`, x.ratio === null ? "not measured" : ratio(x.ratio), x.met === null ? "" : x.met ? "met" : "not met"]),
+      ...(c.ofPeakTarget ? [[`${c.ofPeakTarget.impl} whole step ÷ gemm_nt 512³ peak`, `≥ ${pct(c.ofPeakTarget.min)}`, pct(c.ofPeakTarget.ofPeak), c.ofPeakTarget.met ? "met" : "not met"]] : []),
+    ];
+    if (targets.length) {
+      p("| target | wanted | measured | |");
+      p("| --- | ---: | ---: | --- |");
+      for (const x of targets) p(`| ${x.join(" | ")} |`);
+      p();
+    }
   }
 }
 

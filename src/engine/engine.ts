@@ -1,4 +1,5 @@
 import { Arena } from "./arena.js";
+import { withCopiedTn } from "./gemm-tn.js";
 import { KERNEL_NAMES, type Kernels, type Variant } from "./kernels.js";
 import { S2SError } from "../errors.js";
 
@@ -69,8 +70,10 @@ export async function instantiateKernels(module: WebAssembly.Module, memory: Web
 export class Engine {
   readonly arena: Arena;
 
+  readonly kernels: Kernels;
+
   private constructor(
-    readonly kernels: Kernels,
+    kernels: Kernels,
     readonly memory: WebAssembly.Memory,
     readonly variant: Variant,
     maxPages: number,
@@ -78,6 +81,7 @@ export class Engine {
     private readonly pool: Closable | null,
   ) {
     this.arena = new Arena(memory, base, maxPages);
+    this.kernels = withCopiedTn(kernels, this.arena);
   }
 
   /** Threads the GEMMs run on: 1 without a pool or after close(). */

@@ -42,6 +42,8 @@ export interface Kernels {
   copy_rows(R: number, D: number, x: Ptr, ldx: number, y: Ptr, ldy: number): void;
   /** y[r,:D] += x[r,:D] */
   add_rows(R: number, D: number, x: Ptr, ldx: number, y: Ptr, ldy: number): void;
+  /** y[C,R] = x[R,C]ᵀ (strided rows, no overlap) */
+  transpose(R: number, C: number, x: Ptr, ldx: number, y: Ptr, ldy: number): void;
   // ---- training: backward kernels (each beside its forward in assembly/) ----
   /**
    * Backward of one lstm_cell_forward step. gates: the forward's activations i,f,g,o [B,4H] (stride ldg);
@@ -127,7 +129,7 @@ export interface Kernels {
 
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   "gemm_nt", "gemm_nn", "gemm_tn", "lstm_cell_forward", "attention_dot_forward",
-  "attention_additive_forward", "log_softmax_forward", "gather_rows", "tanh_forward", "add_forward", "heap_base", "copy_rows", "add_rows",
+  "attention_additive_forward", "log_softmax_forward", "gather_rows", "tanh_forward", "add_forward", "heap_base", "copy_rows", "add_rows", "transpose",
   "lstm_cell_backward", "attention_dot_backward", "attention_additive_backward", "log_softmax_xent_backward",
   "embedding_backward", "tanh_backward", "sum_rows", "dropout_forward", "mul_forward",
   "sgd_update", "adam_update", "sum_squares", "scale_forward", "nonfinite_count",
