@@ -68,6 +68,8 @@ test("flag combinations a command refuses are usage errors too (exit 2); bad fil
     [["eval", "--model", GOLDEN, "--src", "s.txt"], /--src and --ref go together/],
     [["prepare", "--train-src", "a.de", "--out", "p"], /--train-src and --train-tgt go together/],
     [["--version", "extra"], /--version takes no arguments/],
+    [["data", "nosuch", "--out", "d"], /unknown dataset "nosuch" \(available: multi30k\)/],
+    [["data", "multi30k", "--out", "d", "--langs", ","], /--langs is empty/],
   ];
   for (const [args, pattern] of cases) await usage(args, pattern);
   // a file that is not there is not a usage error

@@ -1,4 +1,4 @@
-import { S2SError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { downloadMulti30k, MULTI30K_BASE_URL, MULTI30K_DEFAULT_LANGS, MULTI30K_DEFAULT_SPLITS } from "../pipeline/download.js";
 import type { CommandSpec, Values } from "./args.js";
 
@@ -27,13 +27,13 @@ export const dataSpec: CommandSpec = {
 
 function list(value: string, flag: string): string[] {
   const items = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (items.length === 0) throw new S2SError(`data: --${flag} is empty`);
-  for (const it of items) if (!/^[A-Za-z0-9_]+$/.test(it)) throw new S2SError(`data: --${flag}: ${JSON.stringify(it)} is not a valid name`);
+  if (items.length === 0) throw new UsageError(`data: --${flag} is empty`);
+  for (const it of items) if (!/^[A-Za-z0-9_]+$/.test(it)) throw new UsageError(`data: --${flag}: ${JSON.stringify(it)} is not a valid name`);
   return items;
 }
 
 export async function runData(v: Values, pos: string[]): Promise<void> {
-  if (pos[0] !== "multi30k") throw new S2SError(`data: unknown dataset ${JSON.stringify(pos[0])} (available: multi30k)`);
+  if (pos[0] !== "multi30k") throw new UsageError(`data: unknown dataset ${JSON.stringify(pos[0])} (available: multi30k)`);
   const quiet = Boolean(v.quiet);
   const r = await downloadMulti30k({
     out: v.out as string,
