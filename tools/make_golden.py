@@ -25,7 +25,7 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch"))
 from s2s_torch import search  # noqa: E402
-from s2s_torch.model import Seq2Seq, expected_params  # noqa: E402,F401
+from s2s_torch.model import Seq2Seq, expected_params, make_batch  # noqa: E402,F401
 from s2s_torch.search import Gaps, MarginError  # noqa: E402
 
 torch.set_num_threads(1)
@@ -151,20 +151,6 @@ def beam_search(model, src):
 # ---------------------------------------------------------------------------
 # Scoring and training
 # ---------------------------------------------------------------------------
-
-def make_batch(pairs):
-    B = len(pairs)
-    S = max(len(p["src"]) for p in pairs)
-    T = max(len(p["tgt"]) for p in pairs)
-    src = torch.full((B, S), PAD, dtype=torch.int64)
-    tgt_in = torch.full((B, T), PAD, dtype=torch.int64)
-    tgt_out = torch.full((B, T), PAD, dtype=torch.int64)
-    for b, p in enumerate(pairs):
-        src[b, :len(p["src"])] = torch.tensor(p["src"])
-        tgt_in[b, :len(p["tgt"])] = torch.tensor([BOS] + p["tgt"][:-1])
-        tgt_out[b, :len(p["tgt"])] = torch.tensor(p["tgt"])
-    return src, [len(p["src"]) for p in pairs], tgt_in, tgt_out
-
 
 def score_pairs(model, pairs):
     results = []

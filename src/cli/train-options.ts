@@ -5,7 +5,11 @@ import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { S2SError } from "../errors.js";
 import { describeErrno } from "../io/errno.js";
-import { DEFAULT_TRAIN, type Schedule, type TrainConfig } from "../train/trainer.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import type { Model } from "../model/model.js";
+import type { Progress } from "../train/progress.js";
+import { DEFAULT_TRAIN, type Schedule, type TrainConfig, type TrainHooks, type TrainResult, type Trainer } from "../train/trainer.js";
+import { readFileChecked } from "./io.js";
 import type { Values } from "./args.js";
 
 /** Fails before any work when OUT's directory does not exist or is not a directory. */
@@ -47,4 +51,46 @@ export function trainConfigFromFlags(v: Values): TrainConfig {
 /** OUT.safetensors → OUT.ckpt.safetensors */
 export function checkpointPath(out: string): string {
   return out.endsWith(".safetensors") ? out.slice(0, -".safetensors".length) + ".ckpt.safetensors" : out + ".ckpt";
+}
+
+/**
+ * Runs a trainer as s2s train does: with --resume from OUT's checkpoint; the
+ * best model to OUT and checkpoints beside it (atomic writes); Ctrl-C or
+ * SIGTERM saves a checkpoint and stops with exit code 130 (a second one quits
+ * at once). Returns the result, or null after an interrupt (already reported).
+ */
+export async function runTraining(
+  trainer: Trainer, out: string, v: Values, progress: Progress, validate?: TrainHooks["validate"],
+): Promise<TrainResult | null> {
+  const ckpt = checkpointPath(out);
+  if (v.resume) {
+    trainer.restore(await readFileChecked(ckpt, "checkpoint"), ckpt);
+    progress.log(`resuming from ${ckpt} at epoch ${trainer.state.epoch}, step ${trainer.state.step}`);
+  }
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress.log("interrupt: saving a checkpoint (press Ctrl-C again to quit at once)");
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  try {
+    const r = await trainer.run({
+      progress,
+      interrupted: () => interrupted,
+      validate,
+      saveBest: (m: Model) => writeFileAtomic(out, m.toBytes()),
+      saveCheckpoint: (bytes) => writeFileAtomic(ckpt, bytes),
+    });
+    if (r.interrupted) {
+      progress.log(`stopped at step ${r.state.step}: checkpoint ${ckpt}; continue with --resume`);
+      process.exitCode = 130;
+      return null;
+    }
+    return r;
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  }
 }

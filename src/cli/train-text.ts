@@ -3,14 +3,13 @@
 // validation BLEU after each epoch. The trained file is a complete translator.
 
 import type { OptSpec, Values } from "./args.js";
-import { checkpointPath, checkWritableDir, trainConfigFromFlags } from "./train-options.js";
+import { checkpointPath, checkWritableDir, runTraining, trainConfigFromFlags } from "./train-options.js";
 import { readFileChecked } from "./io.js";
 import { engineOptions } from "./common.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
 import { S2SError, UsageError } from "../errors.js";
 import { corpusBleu } from "../eval/bleu.js";
-import { writeFileAtomic } from "../io/atomic.js";
 import { CELLS, cellKeys, parseConfig, type Cell, type ModelConfig } from "../model/config.js";
 import { Model } from "../model/model.js";
 import { initialize } from "../train/init.js";
@@ -163,39 +162,13 @@ export async function runTrainText(v: Values): Promise<void> {
   const bleuPairs = validText && !v["no-bleu"] ? validText.slice(0, (v["bleu-limit"] as number | undefined) ?? validText.length) : null;
   const ckpt = checkpointPath(out);
   const trainer = new Trainer(model, train!, valid! && valid!.length > 0 ? valid! : null, trainConfigFromFlags(v));
-  if (v.resume) {
-    trainer.restore(await readFileChecked(ckpt, "checkpoint"), ckpt);
-    progress.log(`resuming from ${ckpt} at epoch ${trainer.state.epoch}, step ${trainer.state.step}`);
-  }
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    progress.log("interrupt: saving a checkpoint (press Ctrl-C again to quit at once)");
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
-  try {
-    const p = pipeline;
-    const r = await trainer.run({
-      progress,
-      interrupted: () => interrupted,
-      validate: bleuPairs && bleuPairs.length > 0 ? (m) => ({ BLEU: validationBleu(m, p, bleuPairs, v["bleu-beam"] as number) }) : undefined,
-      saveBest: (m) => writeFileAtomic(out, m.toBytes()),
-      saveCheckpoint: (bytes) => writeFileAtomic(ckpt, bytes),
-    });
-    if (r.interrupted) {
-      progress.log(`stopped at step ${r.state.step}: checkpoint ${ckpt}; continue with --resume`);
-      process.exitCode = 130;
-      return;
-    }
-    const best = r.state.bestValid;
-    const bestRec = r.state.history.filter((h) => h.validLoss === best).pop();
-    const bleu = bestRec?.metrics.BLEU;
-    progress.log(`wrote ${out}${best !== null ? ` (best validation loss ${best.toFixed(4)}${bleu !== undefined ? `, BLEU ${bleu.toFixed(2)}` : ""})` : ""}; checkpoint ${ckpt}` +
-      (r.state.skippedSteps ? `; ${r.state.skippedSteps} steps skipped for NaN/Inf` : ""));
-  } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
-  }
+  const p = pipeline;
+  const validate = bleuPairs && bleuPairs.length > 0 ? (m: Model) => ({ BLEU: validationBleu(m, p, bleuPairs, v["bleu-beam"] as number) }) : undefined;
+  const r = await runTraining(trainer, out, v, progress, validate);
+  if (!r) return;
+  const best = r.state.bestValid;
+  const bestRec = r.state.history.filter((h) => h.validLoss === best).pop();
+  const bleu = bestRec?.metrics.BLEU;
+  progress.log(`wrote ${out}${best !== null ? ` (best validation loss ${best.toFixed(4)}${bleu !== undefined ? `, BLEU ${bleu.toFixed(2)}` : ""})` : ""}; checkpoint ${ckpt}` +
+    (r.state.skippedSteps ? `; ${r.state.skippedSteps} steps skipped for NaN/Inf` : ""));
 }

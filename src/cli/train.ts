@@ -1,7 +1,6 @@
 import { S2SError, UsageError } from "../errors.js";
 import { checkIds } from "../decode/ids.js";
 import type { PairIds } from "../decode/score.js";
-import { writeFileAtomic } from "../io/atomic.js";
 import { parseConfig } from "../model/config.js";
 import { Model } from "../model/model.js";
 import { initialize } from "../train/init.js";
@@ -11,7 +10,7 @@ import type { CommandSpec, Values } from "./args.js";
 import { loadEngine } from "../engine/load-node.js";
 import { THREADS_OPT, WASM_OPT, engineOptions } from "./common.js";
 import { parseJsonLine, readFileChecked } from "./io.js";
-import { checkpointPath, checkWritableDir, trainConfigFromFlags } from "./train-options.js";
+import { checkpointPath, checkWritableDir, runTraining, trainConfigFromFlags } from "./train-options.js";
 import { runTrainText, TEXT_TRAIN_OPTS } from "./train-text.js";
 
 export const trainSpec: CommandSpec = {
@@ -108,35 +107,9 @@ export async function runTrain(v: Values): Promise<void> {
   await checkWritableDir(out);
   const trainer = new Trainer(model, train, valid, cfg);
   const progress = new Progress(process.stderr, 5000, Boolean(v.quiet));
-  if (v.resume) {
-    trainer.restore(await readFileChecked(ckpt, "checkpoint"), ckpt);
-    progress.log(`resuming from ${ckpt} at epoch ${trainer.state.epoch}, step ${trainer.state.step}`);
-  }
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    progress.log("interrupt: saving a checkpoint (press Ctrl-C again to quit at once)");
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
-  try {
-    const r = await trainer.run({
-      progress,
-      interrupted: () => interrupted,
-      saveBest: (m) => writeFileAtomic(out, m.toBytes()),
-      saveCheckpoint: (bytes) => writeFileAtomic(ckpt, bytes),
-    });
-    if (r.interrupted) {
-      progress.log(`stopped at step ${r.state.step}: checkpoint ${ckpt}; continue with --resume`);
-      process.exitCode = 130;
-      return;
-    }
-    const best = r.state.bestValid;
-    progress.log(`wrote ${out}${best !== null ? ` (best validation loss ${best.toFixed(4)})` : ""}; checkpoint ${ckpt}` +
-      (r.state.skippedSteps ? `; ${r.state.skippedSteps} steps skipped for NaN/Inf` : ""));
-  } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
-  }
+  const r = await runTraining(trainer, out, v, progress);
+  if (!r) return;
+  const best = r.state.bestValid;
+  progress.log(`wrote ${out}${best !== null ? ` (best validation loss ${best.toFixed(4)})` : ""}; checkpoint ${ckpt}` +
+    (r.state.skippedSteps ? `; ${r.state.skippedSteps} steps skipped for NaN/Inf` : ""));
 }

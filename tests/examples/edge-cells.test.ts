@@ -7,16 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadEngine } from "../../src/engine/load-node.js";
-import { loadEngineFromModule } from "../../src/engine/load-module.js";
-import { Model } from "../../src/model/model.js";
-import { parseConfig } from "../../src/model/config.js";
-import { initialize } from "../../src/train/init.js";
-import { Translator } from "../../src/pipeline/translator.js";
-import { taskModelMetadata } from "../../src/pipeline/task-model.js";
-import { datesTask } from "../../src/tasks/dates.js";
-import { makeSplits } from "../../src/tasks/splits.js";
-import { vocabulary } from "../../src/tasks/index.js";
+// the library as the edge examples import it (the package's own entries)
+import { datesTask, initialize, loadEngine, loadEngineFromModule, makeSplits, Model, parseConfig, vocabulary } from "seq2seq-wasm";
+import { taskModelMetadata, Translator } from "seq2seq-wasm/text";
 import { DatesTranslator } from "../../examples/shared/dates-translator.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
