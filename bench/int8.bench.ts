@@ -1,4 +1,4 @@
-// int8 inference benchmark (issue 8, item 3).
+// int8 inference benchmark.
 //
 // (a) Speed: greedy translation one sentence at a time, f32 vs int8, on the
 //     reference model of bench/reference.ts (E=256, He=256 bidirectional,

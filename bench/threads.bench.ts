@@ -1,4 +1,4 @@
-// Worker-pool benchmark (issue 8, item 4; docs/threads.md): the same work on
+// Worker-pool benchmark (docs/threads.md): the same work on
 // an engine with 1 thread and with 2 (loadEngine({ threads: 2 }), default
 // pool settings), in the same run, in interleaved rounds (samples pooled):
 //

@@ -1,4 +1,4 @@
-// Training throughput benchmark (issue 3, "Performance"): target tokens per
+// Training throughput benchmark: target tokens per
 // second of full training steps, single thread, for
 //   (a) the tfjs date-conversion-attention configuration: 64-unit LSTM
 //       encoder and decoder, dot attention, vocabularies of a dates task;

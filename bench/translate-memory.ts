@@ -1,7 +1,7 @@
 // Peak memory of translating with the reference model, measured in a fresh
 // process: its peak resident set size (VmHWM) after translating, minus its
 // value once the engine is loaded and before the model is read, set
-// against the model file's size (target of issue 8: ≤ file + 64 MiB).
+// against the model file's size (target: ≤ file + 64 MiB).
 //
 //   node --import tsx bench/translate-memory.ts MODEL VARIANT SENTENCES   (the child; prints JSON)
 

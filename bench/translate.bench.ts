@@ -56,7 +56,7 @@ const MODES: Mode[] = [
   { id: "beam5-batched", title: "beam 5, batches of 32 sentences (14 per batch × 5 beams = 70 rows)", beam: 5, batch: 32, sample: 1 },
 ];
 
-/** Targets of issue 8 on this machine: ours ÷ baseline in sentences/s. */
+/** Targets on this machine: ours ÷ baseline in sentences/s. */
 const TARGETS: { mode: string; vs: string; min: number }[] = [
   { mode: "beam5-batched", vs: "tfjs-wasm", min: 5 },
   { mode: "beam5-batched", vs: "ort-wasm", min: 2 },

@@ -1,6 +1,6 @@
 // The experiment plan's models of other cells: their configs carry the cell,
 // and their hidden sizes give parameter counts within 3% of the LSTM model
-// they are compared with (the bound is 10%), for the vocabulary
+// they are compared with (the bound is 10%), for the vocabulary
 // sizes the two pairs have and for others.
 import { test } from "node:test";
 import assert from "node:assert/strict";
