@@ -178,6 +178,11 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
     await source.fill("17.11.2026");
     await page.waitForFunction(() => (document.getElementById("translation") as HTMLOutputElement).value === "2026-11-17", null, { timeout: 10_000 });
 
+    // readable at phone width: nothing wider than a 360 px viewport
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `the page is ${overflow} px wider than a 360 px viewport`);
+    await page.setViewportSize({ width: 1100, height: 1400 });
     assert.ok(server.requests.some((p) => /kernels\.(simd|relaxed)-.*\.wasm$/.test(p)), `the page fetched a kernel build: ${server.requests.join(" ")}`);
     assert.deepEqual(errors, [], "no console errors");
     t.diagnostic(`screenshot: ${shot}`);
