@@ -294,8 +294,18 @@ export class Model {
     return this.engine.arena.f32(s.ptr, s.size);
   }
 
-  /** The weights of one recurrent layer: prefix "encoder" | "decoder", layer, reverse. */
+  /** RecurrentWeights by prefix, layer and direction, made on first use (their pointers never change). */
+  private readonly recurrentCache = new Map<string, RecurrentWeights[]>();
+
+  /** The weights of one recurrent layer: prefix "encoder" | "decoder", layer, reverse. Called every decoder step: cached. */
   recurrent(prefix: "encoder" | "decoder", layer: number, reverse = false): RecurrentWeights {
+    let list = this.recurrentCache.get(prefix);
+    if (!list) this.recurrentCache.set(prefix, (list = []));
+    const i = 2 * layer + (reverse ? 1 : 0);
+    return (list[i] ??= this.findRecurrent(prefix, layer, reverse));
+  }
+
+  private findRecurrent(prefix: "encoder" | "decoder", layer: number, reverse: boolean): RecurrentWeights {
     const sfx = `_l${layer}${reverse ? "_reverse" : ""}`;
     const { cell, G } = this.dims;
     const wih = this.slot(`${prefix}.weight_ih${sfx}`);

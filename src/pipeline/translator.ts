@@ -81,12 +81,14 @@ function cutParts(pieces: readonly string[], sep: string, max: number, from = 0,
   return parts;
 }
 
-/** Several encoded sentences as one source (pieces, words and ids in order, one EOS at the end). */
-function concatSources(parts: readonly EncodedSource[]): EncodedSource {
-  const out: EncodedSource = { words: [], pieces: [], wordOf: [], ids: [], unknownWords: 0 };
+/**
+ * Several encoded sentences as one source (pieces, words and ids in order, one EOS at the end);
+ * `unknownWords` is the whole line's count of distinct unknown words.
+ */
+function concatSources(parts: readonly EncodedSource[], unknownWords: number): EncodedSource {
+  const out: EncodedSource = { words: [], pieces: [], wordOf: [], ids: [], unknownWords };
   for (const p of parts) {
     const w0 = out.words.length;
-    out.unknownWords += p.unknownWords;
     out.words.push(...p.words);
     out.pieces.push(...p.pieces);
     for (const w of p.wordOf) out.wordOf.push(w0 + w);
@@ -145,8 +147,8 @@ export class Translator {
     const sentences = splitSentences(line, this.pipeline.spec.src.lang);
     if (sentences.length <= 1) return { source: whole, ranges: cutParts(whole.pieces, sep, max) };
     const encoded = sentences.map((x) => this.pipeline.encodeSource(x));
-    // the note's count is of the line's distinct unknown words, as for a line translated whole
-    const source = { ...concatSources(encoded), unknownWords: whole.unknownWords };
+    // the note counts the line's distinct unknown words, as for a line translated whole
+    const source = concatSources(encoded, whole.unknownWords);
     const ranges: [number, number][] = [];
     let at = 0;
     for (const e of encoded) {
