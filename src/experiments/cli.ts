@@ -14,8 +14,10 @@ import { S2SError } from "../errors.js";
 import { formatDuration } from "../train/progress.js";
 import { fullPlan, MODEL_NAMES, PAIRS, quickPlan, splitPair, type Plan } from "./plan.js";
 import { portableCommand, portablePath } from "./portable.js";
-import { reportFromDir, reportFromSummaryFile } from "./report.js";
-import { ensureLengthStatsFor, Interrupted, Runner } from "./runner.js";
+import { keepRun } from "./keep.js";
+import { reportFromDir } from "./report.js";
+import { updateSignificance } from "./significance.js";
+import { ensureLengthStatsFor, Interrupted, Runner, testRefSets } from "./runner.js";
 import { paths, readJson, type RunFile } from "./files.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -42,7 +44,9 @@ export const experimentsSpec: CommandSpec = {
     { name: "emb-dim", type: "int", min: 1, help: "embedding size (changes the plan)" },
     { name: "hidden", type: "int", min: 2, help: "decoder hidden size = encoder memory size (changes the plan)" },
     { name: "batch-sentences", type: "int", min: 1, help: "sentences per batch (changes the plan)" },
-    { name: "write-docs", type: "boolean", help: "also write docs/results.md, docs/results.json and docs/figures/" },
+    { name: "seeds", type: "string", arg: "N,...", help: "train every model with each of these seeds (seed 1 into MODEL/, seed N into MODEL-seedN/) [default: 1]" },
+    { name: "write-docs", type: "boolean", help: "keep the evaluated models' JSON and test-set translations in --keep-dir, and write docs/results.md, docs/results.json and docs/figures/ from what is kept there; models kept there already are not trained again" },
+    { name: "keep-dir", type: "string", arg: "DIR", help: "where --write-docs keeps the results (relative to the repository) [default: DOCS/results/multi30k]" },
     { name: "docs-dir", type: "string", arg: "DIR", default: "docs", help: "where --write-docs writes (relative to the repository)" },
     { name: "report-only", type: "boolean", help: "no training: regenerate the report from the JSON in --out" },
     { name: "quiet", type: "boolean", help: "no progress output" },
@@ -84,6 +88,11 @@ export function planFromValues(v: Values): Plan {
     plan.sizes.attnDim = v.hidden as number;
   }
   if (v["batch-sentences"] !== undefined) plan.train.batchSentences = v["batch-sentences"] as number;
+  if (v.seeds !== undefined) {
+    const seeds = String(v.seeds).split(",").map((x) => x.trim()).filter((x) => x);
+    if (seeds.length === 0 || seeds.some((x) => !/^\d+$/.test(x))) throw new UsageError(`experiments: --seeds takes non-negative integers, e.g. 1,2,3 (got ${JSON.stringify(v.seeds)})`);
+    plan.seeds = [...new Set(seeds.map(Number))];
+  }
   return plan;
 }
 
@@ -109,6 +118,10 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
   const rel = portablePath(out, where);
   const command = portableCommand(["npm run experiments --", ...argv].join(" ").replace(/ --$/, ""), where);
   const regenerate = `Regenerate: \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --write-docs\` (with the Multi30k directory in \`--data-dir\` or \`S2S_DATA\`; trains whatever is missing, then writes this report) or \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --report-only --write-docs\` (report only).`;
+  const docs = resolve(ROOT, v["docs-dir"] as string);
+  // the kept results (keep.ts): with --write-docs, the report's input; not for --quick runs
+  if (v.quick && v["keep-dir"] !== undefined) throw new UsageError("experiments: --keep-dir is for full runs (a --quick run's report stays in --out)");
+  const kept = v["write-docs"] && !v.quick ? resolve(ROOT, (v["keep-dir"] as string | undefined) ?? join(v["docs-dir"] as string, "results", "multi30k")) : null;
   const t0 = Date.now();
   let interrupted = false;
   let exit = 0;
@@ -124,6 +137,7 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     const runner = new Runner({
       plan, dataDir: dataDir(v), dataName: portablePath(resolve(dataDir(v)), { ...where, isData: true }), out, command, log, sink: process.stderr, quiet,
       wasm: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined,
+      kept: kept ?? undefined,
       interrupted: () => interrupted,
     });
     log(`experiments: ${plan.quick ? "quick run, " : ""}pairs ${plan.pairs.join(", ")}; models ${plan.models.join(", ")}; output ${rel}`);
@@ -145,19 +159,39 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     if (d && run) for (const pair of run.plan.pairs) await ensureLengthStatsFor(out, pair, d, run.plan.data.trainLimit, run.plan.eval.lengthEdges);
   }
   const reportDir = join(out, "report");
-  const docs = resolve(ROOT, v["docs-dir"] as string);
+  const data = (v["data-dir"] as string | undefined) ?? process.env.S2S_DATA;
+  const refsFor = async (dir: string) => {
+    const run = await readJson<RunFile>(paths.run(dir));
+    return data && run && existsSync(data) ? (pair: string) => testRefSets(data, run.plan, pair) : null;
+  };
+  if (existsSync(paths.run(out))) await updateSignificance(out, await refsFor(out), log);
   let md = await reportFromDir(out, reportDir, regenerate, rel);
-  if (!md && v["report-only"]) {
-    // no run here (a fresh clone): the committed summary is the run's JSON
-    md = await reportFromSummaryFile(join(docs, "results.json"), reportDir, regenerate);
-    if (md) log(`experiments: ${rel} holds no run; reporting from ${relative(process.cwd(), join(docs, "results.json"))}`);
+  if (kept) {
+    if (existsSync(paths.run(out))) {
+      const k = await keepRun(out, kept);
+      if (k.kept.length) log(`kept in ${relative(process.cwd(), kept)}: ${k.kept.join(", ")}`);
+      if (k.skipped.length) log(`not kept (not evaluated yet): ${k.skipped.join(", ")}`);
+    }
+    if (!existsSync(paths.run(kept))) throw new S2SError(`experiments: nothing to write: ${rel} holds no run and ${relative(process.cwd(), kept)} keeps none`);
+    await updateSignificance(kept, await refsFor(kept), log);
+    const keptRel = portablePath(kept, where);
+    const keptRegenerate = `Regenerate: \`npm run experiments -- --write-docs\` (with the Multi30k directory in \`--data-dir\` or \`S2S_DATA\`; trains and evaluates what \`${keptRel}\` does not keep yet, keeps it there, then writes this report) or \`npm run experiments -- --report-only --write-docs\` (report only, from \`${keptRel}\`).`;
+    const d = await reportFromDir(kept, docs, keptRegenerate, keptRel, false);
+    log(`report: ${relative(process.cwd(), d!)} (and ${relative(process.cwd(), join(docs, "figures"))}/), from ${relative(process.cwd(), kept)}`);
+    md ??= d;
+  } else if (v["write-docs"]) {
+    if (!md) throw new S2SError(`experiments: ${rel} holds no run (no run.json): nothing to report`);
+    await reportFromDir(out, docs, regenerate, rel);
+    log(`report: ${relative(process.cwd(), join(docs, "results.md"))} (and ${relative(process.cwd(), join(docs, "figures"))}/)`);
   }
-  if (!md) throw new S2SError(`experiments: ${rel} holds no run (no run.json) and ${relative(process.cwd(), join(docs, "results.json"))} is not a results summary: nothing to report`);
+  if (!md && v["report-only"] && !v.quick) {
+    // no run here (a fresh clone): the kept results are the run's JSON
+    const fallback = resolve(ROOT, (v["keep-dir"] as string | undefined) ?? join(v["docs-dir"] as string, "results", "multi30k"));
+    md = await reportFromDir(fallback, reportDir, regenerate, portablePath(fallback, where), false);
+    if (md) log(`experiments: ${rel} holds no run; reporting from ${relative(process.cwd(), fallback)}`);
+  }
+  if (!md) throw new S2SError(`experiments: ${rel} holds no run (no run.json): nothing to report`);
   log(`report: ${relative(process.cwd(), md)}`);
-  if (v["write-docs"]) {
-    const d = (await reportFromDir(out, docs, regenerate, rel)) ?? (await reportFromSummaryFile(join(docs, "results.json"), docs, regenerate));
-    log(`report: ${relative(process.cwd(), d!)} (and ${relative(process.cwd(), join(docs, "figures"))}/)`);
-  }
   log(`experiments: ${exit === 130 ? "stopped" : "done"} in ${formatDuration((Date.now() - t0) / 1000)}`);
   return exit;
 }

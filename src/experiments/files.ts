@@ -17,6 +17,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import type { EpochRecord } from "../train/trainer.js";
 import type { ModelConfig } from "../model/config.js";
 import type { ModelSpec, Plan } from "./plan.js";
+import type { SignificanceFile } from "./significance.js";
 
 export const RUN_FORMAT = "s2s-experiments";
 export const FORMAT_VERSION = 1;
@@ -190,7 +191,11 @@ export interface PairSummary {
   prepared: Record<string, unknown> | null;
   check: PrepCheck | null;
   lengths: LengthStats | null;
-  models: { name: string; train: TrainFile | null; eval: EvalFile | null }[];
+  models: { name: string; train: TrainFile | null; eval: EvalFile | null; outputs?: boolean }[];
+  /** the same models trained with other seeds than the plan's (directories MODEL-seedN) */
+  seeds?: { name: string; seed: number; train: TrainFile | null; eval: EvalFile | null }[];
+  /** paired bootstrap against the baseline (significance.ts), when computed from the current translations */
+  significance?: SignificanceFile | null;
 }
 
 export interface Summary {

@@ -151,6 +151,8 @@ export interface Plan {
   quick: boolean;
   pairs: string[];
   models: string[];
+  /** seeds each model is trained with (absent: train.seed only); a seed other than train.seed trains into MODEL-seedN (modelDir) */
+  seeds?: number[];
   sizes: Sizes;
   train: TrainPlan;
   data: DataPlan;
@@ -237,4 +239,32 @@ export function matchedHidden(spec: ModelSpec, sizes: Sizes, Vs: number, Vt: num
 /** The model config of one model of the plan. */
 export function modelConfig(spec: ModelSpec, sizes: Sizes, Vs: number, Vt: number): ModelConfig {
   return configWithHidden(spec, sizes, matchedHidden(spec, sizes, Vs, Vt), Vs, Vt);
+}
+
+/** The settings that make a model's results comparable; a resumed run must have the same. */
+export function trainKey(plan: Plan, pair: string, spec: ModelSpec): string {
+  const { budgetMinutes: _b, checkpointEvery: _c, ...train } = plan.train;
+  const { label: _l, description: _d, ...model } = spec;
+  return JSON.stringify({ pair, model, sizes: plan.sizes, train, data: plan.data });
+}
+
+export function evalKey(plan: Plan, pair: string, spec: ModelSpec): string {
+  return JSON.stringify({ train: trainKey(plan, pair, spec), eval: plan.eval });
+}
+
+/** The directory of a model trained with a seed: the model's name for the plan's own seed, else NAME-seedN. */
+export function modelDir(name: string, seed: number, plan: Plan): string {
+  return seed === plan.train.seed ? name : `${name}-seed${seed}`;
+}
+
+/** The model name and seed of a model directory (modelDir's inverse). */
+export function parseModelDir(dir: string, plan: Plan): { name: string; seed: number } {
+  const m = /^(.*)-seed(\d+)$/.exec(dir);
+  return m && MODEL_NAMES.includes(m[1]) ? { name: m[1], seed: Number(m[2]) } : { name: dir, seed: plan.train.seed };
+}
+
+/** Settings of run.json that must not change (the seed excepted: other seeds train into their own directories) between invocations into one directory. */
+export function planIdentity(p: Plan): string {
+  const { budgetMinutes: _b, checkpointEvery: _c, seed: _s, ...train } = p.train;
+  return JSON.stringify({ quick: p.quick, sizes: p.sizes, train, data: p.data, eval: p.eval });
 }

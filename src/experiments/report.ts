@@ -11,7 +11,9 @@ import { attentionPath, attentionPathText, EXAMPLE_RULE, exampleBleuText, halves
 import { formatDuration } from "../train/progress.js";
 import { FORMAT_VERSION, paths, readJson, type EvalFile, type LengthRow, type LengthStats, type PairSummary, type PrepCheck, type RunFile, type Summary, type TrainFile } from "./files.js";
 import { barChartSvg, linePlotSvg, type Series } from "./plots.js";
-import { HIDDEN_STEP, MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
+import { expectedHyps, keptHyps } from "./keep.js";
+import { HIDDEN_STEP, modelDir, MODELS, modelSpec, splitPair, type ModelSpec } from "./plan.js";
+import { BASELINE, currentSignificance, MIN_BUCKET_SEGMENTS, SIGNIFICANCE, type SignificanceFile } from "./significance.js";
 import { distinctCommands, portableSummary } from "./portable.js";
 
 /** The repository's root (this file is src/experiments/report.ts or dist/experiments/report.js). */
@@ -32,11 +34,27 @@ export async function collectSummary(out: string): Promise<Summary | null> {
     const prepared = await readJson<Record<string, unknown>>(join(paths.prep(out, pair), "prepared.json"));
     const check = await readJson<PrepCheck>(paths.check(out, pair));
     const lengths = await readJson<LengthStats>(paths.lengths(out, pair));
-    const models = [];
+    const models: PairSummary["models"] = [];
+    const evaluated: string[] = [];
     for (const name of run.plan.models) {
-      models.push({ name, train: await readJson<TrainFile>(paths.train(out, pair, name)), eval: await readJson<EvalFile>(paths.eval(out, pair, name)) });
+      const e = await readJson<EvalFile>(paths.eval(out, pair, name));
+      const have = e ? await keptHyps(out, pair, name) : [];
+      const outputs = e !== null && expectedHyps(e).every((f) => have.includes(f));
+      if (outputs) evaluated.push(name);
+      models.push({ name, train: await readJson<TrainFile>(paths.train(out, pair, name)), eval: e, outputs });
     }
-    pairs.push({ pair, src, tgt, prepared, check, lengths, models });
+    const seeds: NonNullable<PairSummary["seeds"]> = [];
+    for (const name of run.plan.models) {
+      for (const seed of run.plan.seeds ?? []) {
+        const dir = modelDir(name, seed, run.plan);
+        if (dir === name) continue;
+        const train = await readJson<TrainFile>(paths.train(out, pair, dir));
+        if (train) seeds.push({ name, seed, train, eval: await readJson<EvalFile>(paths.eval(out, pair, dir)) });
+      }
+    }
+    const ordered = evaluated.includes(BASELINE) ? [BASELINE, ...evaluated.filter((m) => m !== BASELINE)] : [];
+    const significance = ordered.length > 1 ? await currentSignificance(out, pair, ordered, run.plan.eval.beams) : null;
+    pairs.push({ pair, src, tgt, prepared, check, lengths, models, ...(seeds.length ? { seeds } : {}), significance });
   }
   const summary: Summary = { format: "s2s-experiments-summary", version: FORMAT_VERSION, generated: new Date().toISOString(), outDir: out, run, pairs };
   return portableSummary(summary, { root: ROOT, dataEnv: process.env.S2S_DATA });
@@ -216,6 +234,8 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
     const v = bleuAt(best.eval, "test", beamMax)!;
     p(`Goal for ${pp.pair}: an attention model at ≥ ${target} BLEU (beam ${beamMax}). Best attention model: ${specOf(best.name).label}, ${v.toFixed(2)}: ${v >= target ? "**met**" : "**not met**"}.`, "");
   }
+  confidenceSection(pp, beamMax, p);
+  seedsSection(pp, beamMax, p);
   p(`Training time is the time in training steps on this machine (validation excluded; ${models.filter((x) => x.train).map((x) => `${specOf(x.name).label} ${formatDuration(x.train!.wallSeconds)}`).join(", ")} wall time with the per-epoch validation). "budget" marks a model stopped by the time budget.` +
     sharedTimesText(models.filter((x) => x.train).map((x) => ({ label: specOf(x.name).label, share: shares.get(`${pp.pair} ${specOf(x.name).label}`) ?? 0 }))), "");
   if (evald.length) {
@@ -266,6 +286,7 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
     });
     p("", "Each cell: BLEU (brevity penalty: below 1 when the outputs of the bucket are shorter than the references).", "");
     p("**Where attention helps, and where it does not.** " + lengthParagraph(pp, evald, beamMax), "");
+    bucketSignificance(pp, beamMax, p);
   }
 
   // curves
@@ -356,6 +377,92 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
       }
     }
   }
+}
+
+const pText = (x: number) => (x < 0.001 ? "< 0.001" : x.toFixed(3));
+const sd = (v: number[]) => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, v.length - 1));
+};
+
+/** "38.44 ± 0.85": a bootstrap mean and half its 95% interval. */
+function ciText(r: { mean: number; ci: number }): string {
+  return `${r.mean.toFixed(2)} ± ${r.ci.toFixed(2)}`;
+}
+
+/** The test set's paired bootstrap: every model against the baseline, greedy and the widest beam. */
+function confidenceSection(pp: PairSummary, beamMax: number, p: (...l: string[]) => void): void {
+  const sig = pp.significance;
+  const withOut = pp.models.filter((x) => x.eval && x.outputs).map((x) => x.name);
+  const without = pp.models.filter((x) => x.eval && !x.outputs).map((x) => specOf(x.name).label);
+  p(`### Confidence: paired bootstrap against ${specOf(BASELINE).label}`, "");
+  if (!sig) {
+    p(withOut.includes(BASELINE) && withOut.length > 1
+      ? "The paired bootstrap has not been computed from the current translations (it needs the references: regenerate with the data in `--data-dir` or `S2S_DATA`)."
+      : `Not computed: it needs the test-set translations of ${specOf(BASELINE).label} and of at least one other model.${without.length ? ` Kept without translations (evaluated in an earlier run whose outputs were not kept): ${without.join(", ")}.` : ""}`, "");
+    return;
+  }
+  const beams = Object.keys(sig.beams).map(Number).sort((a, b) => a - b);
+  p(`Paired bootstrap resampling of the test set, as sacreBLEU's \`--paired-bs\` ([\`src/eval/bootstrap.ts\`](../src/eval/bootstrap.ts)): ${int(sig.samples)} resamples of the segments, drawn with numpy's generator for seed ${sig.seed}, the same resamples for every model. ` +
+    `Each cell is the model's mean BLEU over the resamples ± half its 95% interval; Δ is its BLEU minus ${specOf(sig.baseline).label}'s on the whole test set, and p the probability of a difference at least that large if the two models were equally good. **Bold**: significant at p < ${SIGNIFICANCE}.` +
+    (without.length ? ` Not in it (evaluated in an earlier run whose translations were not kept): ${without.join(", ")}.` : ""), "");
+  p(`| model | ${beams.map((b) => `${b === 1 ? "greedy" : `beam ${b}`}: BLEU | Δ | p`).join(" | ")} |`);
+  p(`| --- | ${beams.map(() => "---: | ---: | ---:").join(" | ")} |`);
+  const names = sig.beams[String(beams[0])].test.map((r) => r.name);
+  for (const name of names) {
+    const cells = beams.map((b) => {
+      const res = sig.beams[String(b)].test, r = res.find((x) => x.name === name)!, base = res[0];
+      if (r.p === null) return `${ciText(r)} | | `;
+      const d = signed(r.score - base.score), star = r.p < SIGNIFICANCE;
+      return `${ciText(r)} | ${star ? `**${d}**` : d} | ${star ? `**${pText(r.p)}**` : pText(r.p)}`;
+    });
+    p(`| ${specOf(name).label} | ${cells.join(" | ")} |`);
+  }
+  p("");
+  const top = sig.beams[String(beamMax)]?.test.slice(1) ?? [];
+  const yes = top.filter((r) => r.p !== null && r.p < SIGNIFICANCE), no = top.filter((r) => r.p !== null && r.p >= SIGNIFICANCE);
+  p(`At beam ${beamMax}, ${yes.length ? `${yes.map((r) => `${specOf(r.name).label} (${signed(r.score - sig.beams[String(beamMax)].test[0].score)})`).join(", ")} differ${yes.length === 1 ? "s" : ""} from ${specOf(sig.baseline).label} significantly` : `no model differs from ${specOf(sig.baseline).label} significantly`}` +
+    `${no.length ? `; ${no.map((r) => `${specOf(r.name).label} (${signed(r.score - sig.beams[String(beamMax)].test[0].score)}, p ${pText(r.p!)})`).join(", ")} ${no.length === 1 ? "does" : "do"} not` : ""}.`, "");
+}
+
+/** The paired bootstrap in every length bucket with enough segments: each model's difference from the baseline. */
+function bucketSignificance(pp: PairSummary, beam: number, p: (...l: string[]) => void): void {
+  const sig = pp.significance;
+  const rows = sig?.beams[String(beam)]?.buckets ?? [];
+  if (!sig || rows.length === 0) return;
+  const names = rows[0].results.slice(1).map((r) => r.name);
+  p(`**Which differences are real (beam ${beam}).** The paired bootstrap of each length bucket with at least ${MIN_BUCKET_SEGMENTS} segments (the same ${int(sig.samples)} resamples for every model, within the bucket): each model's BLEU minus ${specOf(sig.baseline).label}'s, and its p-value; **bold**: significant at p < ${SIGNIFICANCE}.`, "");
+  p(`| source length | segments | ${specOf(sig.baseline).label} | ${names.map((n) => specOf(n).label).join(" | ")} |`);
+  p(`| --- | ---: | ---: | ${names.map(() => "---:").join(" | ")} |`);
+  for (const r of rows) {
+    const base = r.results[0];
+    p(`| ${r.label} | ${r.segments} | ${ciText(base)} | ${r.results.slice(1).map((x) => { const t = `${signed(x.score - base.score)} (p ${pText(x.p!)})`; return x.p! < SIGNIFICANCE ? `**${t}**` : t; }).join(" | ")} |`);
+  }
+  p("");
+}
+
+/** Models trained with more than one seed: each seed's test BLEU and their mean ± standard deviation. */
+function seedsSection(pp: PairSummary, beamMax: number, p: (...l: string[]) => void): void {
+  const extra = pp.seeds ?? [];
+  const names = [...new Set(extra.filter((x) => x.eval).map((x) => x.name))];
+  const groups = names.map((name) => {
+    const first = pp.models.find((x) => x.name === name);
+    const runs = [...(first?.eval && first.train ? [{ seed: Number(JSON.parse(first.train.key).train.seed), eval: first.eval, train: first.train }] : []),
+      ...extra.filter((x) => x.name === name && x.eval && x.train).map((x) => ({ seed: x.seed, eval: x.eval!, train: x.train! }))].sort((a, b) => a.seed - b.seed);
+    return { name, runs };
+  }).filter((g) => g.runs.length > 1);
+  if (!groups.length) return;
+  p(`### Seeds`, "");
+  p(`The same models trained again with other seeds (initialisation, batch order and dropout; everything else the same). Beside each seed's test BLEU, the mean ± standard deviation over the seeds: the spread that one training's number carries.`, "");
+  p(`| model | seeds | BLEU greedy | BLEU beam ${beamMax} | mean ± sd greedy | mean ± sd beam ${beamMax} | validation loss mean ± sd |`);
+  p("| --- | --- | --- | --- | ---: | ---: | ---: |");
+  for (const g of groups) {
+    const gr = g.runs.map((r) => bleuAt(r.eval, "test", 1) ?? NaN), bm = g.runs.map((r) => bleuAt(r.eval, "test", beamMax) ?? NaN);
+    const vl = g.runs.map((r) => r.train.bestValidLoss ?? NaN);
+    const ms = (v: number[], d = 2) => `${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(d)} ± ${sd(v).toFixed(d)}`;
+    p(`| ${specOf(g.name).label} | ${g.runs.map((r) => r.seed).join(", ")} | ${gr.map((x) => x.toFixed(2)).join(" / ")} | ${bm.map((x) => x.toFixed(2)).join(" / ")} | ${ms(gr)} | ${ms(bm)} | ${ms(vl, 4)} |`);
+  }
+  p("");
 }
 
 function bucketDiffs(a: EvalFile, b: EvalFile, beam: number): { row: LengthRow; a: number; b: number; d: number }[] {
@@ -555,24 +662,11 @@ export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: Ev
 }
 
 /** Writes the report of an output directory into dir (results.md, results.json, figures/). */
-export async function reportFromDir(out: string, dir: string, regenerate: string, outName = out): Promise<string | null> {
+export async function reportFromDir(out: string, dir: string, regenerate: string, outName = out, writeSummary = true): Promise<string | null> {
   const summary = await collectSummary(out);
   if (!summary) return null;
   summary.outDir = outName;
-  await writeFile(paths.summary(out), JSON.stringify(summary, null, 1) + "\n");
-  await writeReport(summary, dir, { jsonName: "results.json", regenerate });
-  return join(dir, "results.md");
-}
-
-/**
- * The report from a summary file written by an earlier report (docs/results.json),
- * for a checkout without the run's directory; null when the file is absent or
- * is not a summary.
- */
-export async function reportFromSummaryFile(file: string, dir: string, regenerate: string): Promise<string | null> {
-  const s = await readJson<Summary>(file);
-  if (!s || s.format !== "s2s-experiments-summary" || !s.run || !Array.isArray(s.pairs)) return null;
-  const summary = portableSummary(s, { root: ROOT, dataEnv: process.env.S2S_DATA });
+  if (writeSummary) await writeFile(paths.summary(out), JSON.stringify(summary, null, 1) + "\n");
   await writeReport(summary, dir, { jsonName: "results.json", regenerate });
   return join(dir, "results.md");
 }

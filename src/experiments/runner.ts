@@ -24,13 +24,15 @@ import { longestSource, recordTrainLength } from "../pipeline/train-length.js";
 import { initialize } from "../train/init.js";
 import { formatDuration, Progress, type ProgressSink } from "../train/progress.js";
 import { DEFAULT_TRAIN, Trainer, validationLoss, type TrainConfig } from "../train/trainer.js";
+import { isKept } from "./keep.js";
+import type { RefSet } from "./significance.js";
 import { lengthTable } from "./length-table.js";
 import { encodeSources, modelPairs, pairIds, perplexity, referenceLogprobs, translateSources, type SourceText } from "./decode.js";
 import {
   FORMAT_VERSION, load1, machineInfo, paths, readJson, RUN_FORMAT, writeJson,
   type EvalFile, type ExampleResult, type LengthRow, type LengthStats, type PrepCheck, type RunFile, type ScoreJson, type SetResult, type TrainFile,
 } from "./files.js";
-import { modelConfig, modelSpec, splitPair, type ModelSpec, type Plan } from "./plan.js";
+import { evalKey, modelConfig, modelDir, modelSpec, planIdentity, splitPair, trainKey, type ModelSpec, type Plan } from "./plan.js";
 
 /** Thrown when Ctrl-C stopped the run (after a checkpoint). */
 export class Interrupted extends Error {}
@@ -49,8 +51,18 @@ export interface RunnerOptions {
   sink: ProgressSink;
   quiet: boolean;
   wasm?: "simd" | "relaxed";
+  /** kept results (keep.ts): a model kept there under the same settings is not trained again */
+  kept?: string;
   /** polled between steps and stages: true = checkpoint and stop */
   interrupted: () => boolean;
+}
+
+/** One training of the plan: a model with one seed, in its own directory. */
+interface ModelRun {
+  /** directory name (modelDir) */
+  dir: string;
+  /** the plan with this run's seed */
+  plan: Plan;
 }
 
 interface EvalSet {
@@ -74,23 +86,6 @@ const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
 function scoreJson(b: BleuScore): ScoreJson {
   return { score: round(b.score), bp: round(b.bp), ratio: round(b.ratio), sys_len: b.sys_len, ref_len: b.ref_len, precisions: b.precisions.map((p) => round(p)) };
-}
-
-/** The settings that make a model's results comparable; a resumed run must have the same. */
-function trainKey(plan: Plan, pair: string, spec: ModelSpec): string {
-  const { budgetMinutes: _b, checkpointEvery: _c, ...train } = plan.train;
-  const { label: _l, description: _d, ...model } = spec;
-  return JSON.stringify({ pair, model, sizes: plan.sizes, train, data: plan.data });
-}
-
-function evalKey(plan: Plan, pair: string, spec: ModelSpec): string {
-  return JSON.stringify({ train: trainKey(plan, pair, spec), eval: plan.eval });
-}
-
-/** Settings of run.json that must not change between invocations into one directory. */
-function planIdentity(p: Plan): string {
-  const { budgetMinutes: _b, checkpointEvery: _c, ...train } = p.train;
-  return JSON.stringify({ quick: p.quick, sizes: p.sizes, train, data: p.data, eval: p.eval });
 }
 
 export class Runner {
@@ -123,8 +118,13 @@ export class Runner {
       if (planIdentity(existing.plan) !== planIdentity(plan)) {
         throw new S2SError(`${out} holds a run with other settings (sizes, training, data or evaluation differ from this command's); use another --out, or delete ${runPath} and the models`);
       }
-      const union = (a: string[], b: string[]) => [...a, ...b.filter((x) => !a.includes(x))];
-      run = { ...existing, plan: { ...plan, pairs: union(existing.plan.pairs, plan.pairs), models: union(existing.plan.models, plan.models) }, commands: [...existing.commands, entry] };
+      const union = <T>(a: T[], b: T[]) => [...a, ...b.filter((x) => !a.includes(x))];
+      const seeds = union(existing.plan.seeds ?? [existing.plan.train.seed], plan.seeds ?? [plan.train.seed]).sort((a, b) => a - b);
+      run = {
+        ...existing,
+        plan: { ...plan, train: existing.plan.train, pairs: union(existing.plan.pairs, plan.pairs), models: union(existing.plan.models, plan.models), ...(seeds.length > 1 ? { seeds } : {}) },
+        commands: [...existing.commands, entry],
+      };
     } else {
       run = { format: RUN_FORMAT, version: FORMAT_VERSION, plan, commands: [entry] };
     }
@@ -133,17 +133,25 @@ export class Runner {
       this.check();
       const pd = await this.preparePair(pair);
       for (const name of plan.models) {
-        this.check();
-        const spec = modelSpec(name);
-        const tag = `[${pair} ${name}]`;
-        const ev = await readJson<EvalFile>(paths.eval(out, pair, name));
-        if (ev && ev.key === evalKey(plan, pair, spec)) {
-          log(`${tag} done already (${paths.eval(out, pair, name)}); skipped`);
-          continue;
+        for (const seed of plan.seeds ?? [plan.train.seed]) {
+          this.check();
+          const spec = modelSpec(name);
+          const run: ModelRun = { dir: modelDir(name, seed, plan), plan: seed === plan.train.seed ? plan : { ...plan, train: { ...plan.train, seed } } };
+          const tag = `[${pair} ${run.dir}]`;
+          const key = evalKey(run.plan, pair, spec);
+          const ev = await readJson<EvalFile>(paths.eval(out, pair, run.dir));
+          if (ev && ev.key === key) {
+            log(`${tag} done already (${paths.eval(out, pair, run.dir)}); skipped`);
+            continue;
+          }
+          if (this.o.kept && (await isKept(this.o.kept, pair, run.dir, key))) {
+            log(`${tag} evaluated and kept already (${paths.eval(this.o.kept, pair, run.dir)}); skipped`);
+            continue;
+          }
+          await this.trainModel(pd, spec, run);
+          this.check();
+          await this.evalModel(pd, spec, run);
         }
-        await this.trainModel(pd, spec);
-        this.check();
-        await this.evalModel(pd, spec);
       }
     }
   }
@@ -237,13 +245,14 @@ export class Runner {
 
   // ---------------------------------------------------------------- training
 
-  private async trainModel(pd: PairData, spec: ModelSpec): Promise<void> {
-    const { plan, out, log } = this.o;
+  private async trainModel(pd: PairData, spec: ModelSpec, run: ModelRun): Promise<void> {
+    const { out, log } = this.o;
+    const plan = run.plan;
     const pair = pd.pair;
-    const tag = `[${pair} ${spec.name}]`;
-    const dir = paths.modelDir(out, pair, spec.name);
+    const tag = `[${pair} ${run.dir}]`;
+    const dir = paths.modelDir(out, pair, run.dir);
     await mkdir(dir, { recursive: true });
-    const trainPath = paths.train(out, pair, spec.name);
+    const trainPath = paths.train(out, pair, run.dir);
     const key = trainKey(plan, pair, spec);
     let tf = await readJson<TrainFile>(trainPath);
     if (tf && tf.key !== key) throw new S2SError(`${trainPath}: trained with other settings than this run's; use another --out`);
@@ -272,7 +281,7 @@ export class Runner {
     const train = modelPairs(pd.prep.train, spec.reverseSource);
     const valid = modelPairs(pd.prep.valid ?? [], spec.reverseSource);
     const trainer = new Trainer(model, train, valid.length > 0 ? valid : null, cfg);
-    const ckpt = paths.ckpt(out, pair, spec.name);
+    const ckpt = paths.ckpt(out, pair, run.dir);
     const epochTgtTokens = train.reduce((s, p) => s + p.tgt.length, 0);
     if (tf && tf.status !== "done" && existsSync(ckpt)) {
       trainer.restore(new Uint8Array(await readFile(ckpt)), ckpt);
@@ -338,7 +347,7 @@ export class Runner {
         const hyps = translateSources(m, pipeline, validSources, { beam: 1, alpha: plan.eval.alpha, reverse: spec.reverseSource });
         return { BLEU: round(corpusBleu(hyps.map((h) => h.text), [validText.map((p) => p.tgt)], { lowercase: true }).score) };
       } : undefined,
-      saveBest: (m) => writeFileAtomic(paths.best(out, pair, spec.name), m.toBytes()),
+      saveBest: (m) => writeFileAtomic(paths.best(out, pair, run.dir), m.toBytes()),
       saveCheckpoint: async (bytes) => {
         await writeFileAtomic(ckpt, bytes);
         await sync();
@@ -355,7 +364,7 @@ export class Runner {
       const st = trainer.state;
       const vl = valid.length > 0 ? validationLoss(model, valid) : null;
       if (vl !== null && (st.bestValid === null || vl < st.bestValid)) {
-        await writeFileAtomic(paths.best(out, pair, spec.name), model.toBytes());
+        await writeFileAtomic(paths.best(out, pair, run.dir), model.toBytes());
         log(`${tag} the partial epoch's model is the best (validation loss ${vl.toFixed(4)}); kept`);
         file.bestEpoch = st.epoch; // > history.length: the partial epoch
         file.bestValidLoss = round(vl, 6);
@@ -384,17 +393,18 @@ export class Runner {
 
   // ---------------------------------------------------------------- evaluation
 
-  private async evalModel(pd: PairData, spec: ModelSpec): Promise<void> {
-    const { plan, out, log } = this.o;
-    const pair = pd.pair, tag = `[${pair} ${spec.name}]`;
+  private async evalModel(pd: PairData, spec: ModelSpec, run: ModelRun): Promise<void> {
+    const { out, log } = this.o;
+    const plan = run.plan;
+    const pair = pd.pair, tag = `[${pair} ${run.dir}]`;
     const t0 = Date.now();
     const engine = await this.engine();
-    const bestPath = paths.best(out, pair, spec.name);
+    const bestPath = paths.best(out, pair, run.dir);
     if (!existsSync(bestPath)) throw new S2SError(`${bestPath}: no trained model to evaluate`);
     const model = Model.fromBytes(engine, new Uint8Array(await readFile(bestPath)), bestPath);
     const pipeline = pd.prep.pipeline;
     const rev = spec.reverseSource;
-    const hypDir = paths.hyps(out, pair, spec.name);
+    const hypDir = paths.hyps(out, pair, run.dir);
     await mkdir(hypDir, { recursive: true });
     const bopts = { lowercase: true };
     const results: SetResult[] = [];
@@ -458,12 +468,12 @@ export class Runner {
       });
     }
     const file: EvalFile = {
-      format: "s2s-experiment-eval", version: FORMAT_VERSION, pair, model: spec.name, key: evalKey(plan, pair, spec),
+      format: "s2s-experiment-eval", version: FORMAT_VERSION, pair, model: run.dir, key: evalKey(plan, pair, spec),
       bleuSignature: bleuSignature(1, bopts), chrfSignature: chrfSignature(1, bopts),
       sets: results, byLength, examples, seconds: round((Date.now() - t0) / 1000, 1), machine: machineInfo(engine.variant),
     };
-    await writeJson(paths.eval(out, pair, spec.name), file);
-    log(`${tag} evaluated in ${formatDuration(file.seconds)}: ${paths.eval(out, pair, spec.name)}`);
+    await writeJson(paths.eval(out, pair, run.dir), file);
+    log(`${tag} evaluated in ${formatDuration(file.seconds)}: ${paths.eval(out, pair, run.dir)}`);
   }
 }
 
@@ -480,6 +490,26 @@ export async function ensureLengthStats(out: string, pair: string, train: readon
     p50: q(0.5), p90: q(0.9), p99: q(0.99), max: w[w.length - 1] ?? 0, over,
   };
   await writeJson(path, stats);
+}
+
+/**
+ * The test set and its joined versions of a pair, as the runner evaluates
+ * them (sources and references, raw text): what the bootstrap of the kept
+ * translations scores them against.
+ */
+export function testRefSets(dataDir: string, plan: Plan, pair: string): RefSet[] {
+  const [src, tgt] = splitPair(pair);
+  let test: SentencePair[];
+  try {
+    test = loadMulti30k(dataDir, plan.data.testSplit, src, tgt);
+  } catch (e) {
+    throw new S2SError((e as Error).message);
+  }
+  if (plan.data.testLimit > 0) test = test.slice(0, plan.data.testLimit);
+  return plan.eval.joins.map((n) => {
+    const pairs = n === 1 ? test : joinConsecutive(test, n);
+    return { name: n === 1 ? "test" : `test_join${n}`, sources: pairs.map((p) => p.src), references: pairs.map((p) => p.tgt) };
+  });
 }
 
 /** For --report-only: the length statistics of runs made before they existed (needs the data). */

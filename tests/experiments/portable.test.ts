@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,14 +46,15 @@ test("distinctCommands: a repeated command once, with each start time", () => {
 const ABSOLUTE = /(?:^|[\s`"(=])\/(?:work|home|root|tmp|mnt|Users|data)\//m;
 
 test("the committed results hold no machine path and no tracker talk", () => {
-  for (const f of ["docs/results.md", "docs/results.json"]) {
+  const kept = (d: string): string[] => readdirSync(join(ROOT, d), { withFileTypes: true }).flatMap((e) => e.isDirectory() ? kept(join(d, e.name)) : e.name.endsWith(".json") ? [join(d, e.name)] : []);
+  for (const f of ["docs/results.md", "docs/results.json", ...kept("docs/results")]) {
     const text = readFileSync(join(ROOT, f), "utf8");
     assert.doesNotMatch(text, ABSOLUTE, `${f} holds an absolute path`);
     assert.doesNotMatch(text, /\b[Ii]ssue \d+/, `${f} talks of tracker issues`);
   }
 });
 
-test("npm run experiments -- --report-only, without a run directory, reports from the committed docs/results.json and builds nothing", () => {
+test("npm run experiments -- --report-only, without a run directory, reports from the kept results (docs/results/multi30k) and builds nothing", () => {
   const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.experiments;
   assert.doesNotMatch(script, /build-wasm|tsc|npm run build/, "the experiments script runs the sources as they are");
   const tmp = mkdtempSync(join(tmpdir(), "s2s-report-only-"));
@@ -63,7 +64,7 @@ test("npm run experiments -- --report-only, without a run directory, reports fro
       cwd: ROOT, encoding: "utf8", timeout: 120000, env: { ...process.env, S2S_DATA: "" },
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /holds no run; reporting from docs\/results\.json/);
+    assert.match(r.stderr, /holds no run; reporting from docs\/results\/multi30k/);
     const md = readFileSync(join(out, "report", "results.md"), "utf8");
     const committed = readFileSync(join(ROOT, "docs/results.md"), "utf8");
     // the same report but for the regenerate line (which names --out)

@@ -14,6 +14,7 @@ import { MULTI30K_SKIP, multi30kDir } from "../helpers/multi30k.js";
 import { reverseSource } from "../../src/experiments/decode.js";
 import { barChartSvg, linePlotSvg, niceTicks } from "../../src/experiments/plots.js";
 import type { EvalFile, RunFile, Summary, TrainFile } from "../../src/experiments/files.js";
+import type { SignificanceFile } from "../../src/experiments/significance.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = join(ROOT, "dist", "experiments", "cli.js");
@@ -151,6 +152,11 @@ test("npm run experiments -- --quick: interrupted, resumed, skipped; JSON and re
     assert.ok(figs.length >= 6, `figures referenced (${figs.length})`);
     for (const f of figs) assert.match(readFileSync(join(out, "report", f), "utf8"), /^<svg /, `${f} is an SVG`);
     assert.ok(readdirSync(join(out, "report", "figures")).some((f) => f.startsWith("attention-")), "heatmaps");
+    // the paired bootstrap of the two models, from their translations and the references
+    const sig = json<SignificanceFile>(join(out, "de-en", "significance.json"));
+    assert.deepEqual(Object.keys(sig.inputs), ["rnnenc", "rnnsearch"], "baseline first");
+    assert.equal(sig.samples, 1000);
+    assert.match(md, /### Confidence: paired bootstrap against RNNenc/, "the bootstrap in the report");
     const results = json<Summary>(join(out, "report", "results.json"));
     assert.equal(results.format, "s2s-experiments-summary", "the report's JSON beside it");
 
