@@ -30,7 +30,9 @@ export const experimentsSpec: CommandSpec = {
     "For each language pair: prepare the data (Moses tokenization, lowercased, joint BPE), train every model with the\n" +
     "same data, sizes and budget, evaluate it on the validation and test sets (BLEU and chrF, greedy and beam 5,\n" +
     "perplexity, BLEU by source length on the test set and its joined versions, attention on examples) and write JSON\n" +
-    "under --out. Then generate results.md and SVG figures from the JSON into OUT/report/ (and docs/ with --write-docs).\n" +
+    "under --out. Then generate results.md and SVG figures from the JSON into OUT/report/. With --write-docs, keep every\n" +
+    "evaluated model's JSON and test-set translations in --keep-dir (committed; models kept there are not trained again),\n" +
+    "compute the paired bootstrap against RNNenc, and write docs/results.md and its figures from what is kept.\n" +
     "Finished models are skipped; an interrupted training continues from its checkpoint (run the same command again).\n" +
     `Models: ${MODEL_NAMES.join(", ")}. Pairs: ${PAIRS.join(", ")}.`,
   options: [
@@ -48,7 +50,7 @@ export const experimentsSpec: CommandSpec = {
     { name: "write-docs", type: "boolean", help: "keep the evaluated models' JSON and test-set translations in --keep-dir, and write docs/results.md, docs/results.json and docs/figures/ from what is kept there; models kept there already are not trained again" },
     { name: "keep-dir", type: "string", arg: "DIR", help: "where --write-docs keeps the results (relative to the repository) [default: DOCS/results/multi30k]" },
     { name: "docs-dir", type: "string", arg: "DIR", default: "docs", help: "where --write-docs writes (relative to the repository)" },
-    { name: "report-only", type: "boolean", help: "no training: regenerate the report from the JSON in --out" },
+    { name: "report-only", type: "boolean", help: "no training: regenerate the report from the JSON in --out (with --write-docs, or when --out holds no run: from the kept results)" },
     { name: "quiet", type: "boolean", help: "no progress output" },
     { name: "wasm", type: "string", choices: ["auto", "simd", "relaxed"], default: "auto", help: "kernel build" },
   ],

@@ -14,6 +14,7 @@ import { BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResul
 import { sourceLength } from "../eval/bylength.js";
 import { paths, readJson, writeJson, type EvalFile, type RunFile } from "./files.js";
 import { expectedHyps, keptHyps } from "./keep.js";
+import { MODELS } from "./plan.js";
 
 /** Buckets with fewer segments than this get no bootstrap (too few to resample). */
 export const MIN_BUCKET_SEGMENTS = 30;
@@ -45,6 +46,8 @@ export interface SignificanceFile {
   sets: string[];
   /** per beam ("1", "5") */
   beams: Record<string, { test: BootstrapResult[]; buckets: BucketBootstrap[] }>;
+  /** attention against no attention within one cell (cellPairs): the same bootstrap on the test set, per beam */
+  within?: { model: string; baseline: string; beams: Record<string, BootstrapResult[]> }[];
   /** sha256 of each model's translation files, in model order */
   inputs: Record<string, string>;
 }
@@ -83,6 +86,8 @@ export interface SignificanceInput {
   bleu: BleuOptions;
   samples?: number;
   seed?: number;
+  /** [model, its baseline] pairs also compared on their own (both among models) */
+  within?: readonly (readonly [string, string])[];
 }
 
 /** The paired bootstrap of every model against models[0], overall (test) and per length bucket (all sets pooled). */
@@ -124,9 +129,21 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
     });
     beams[String(beam)] = { test: rounded(testRes), buckets };
   }
+  const within: NonNullable<SignificanceFile["within"]> = [];
+  for (const [model, baseline] of o.within ?? []) {
+    const res: Record<string, BootstrapResult[]> = {};
+    for (const beam of o.beams) {
+      const sys = [];
+      for (const m of [baseline, model]) {
+        sys.push({ name: m, stats: bleuCorpusStats(await readHyps(o.dir, o.pair, m, test.name, beam, test.sources.length), [test.references], o.bleu) });
+      }
+      res[String(beam)] = rounded(pairedBootstrap(sys, score, { samples, seed }));
+    }
+    within.push({ model, baseline, beams: res });
+  }
   const inputs: Record<string, string> = {};
   for (const m of o.models) inputs[m] = await hypsDigest(o.dir, o.pair, m, setNames, o.beams);
-  return { format: "s2s-experiment-significance", version: 1, pair: o.pair, samples, seed, baseline: o.models[0], sets: setNames, beams, inputs };
+  return { format: "s2s-experiment-significance", version: 1, pair: o.pair, samples, seed, baseline: o.models[0], sets: setNames, beams, ...(within.length ? { within } : {}), inputs };
 }
 
 export const significancePath = (dir: string, pair: string) => join(dir, pair, "significance.json");
@@ -153,6 +170,22 @@ export async function currentSignificance(dir: string, pair: string, models: rea
 
 export async function writeSignificance(dir: string, f: SignificanceFile): Promise<void> {
   await writeJson(significancePath(dir, f.pair), f);
+}
+
+/**
+ * Attention against no attention with the same cell, other than the LSTM
+ * (whose pair is the main comparison): [RNNsearch X, RNNenc X] for every
+ * cell X both of which are among `models`.
+ */
+export function cellPairs(models: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of models) {
+    const a = MODELS.find((x) => x.name === m);
+    if (!a?.cell || a.cell === "lstm" || a.attention === "none") continue;
+    const b = MODELS.find((x) => models.includes(x.name) && x.cell === a.cell && x.attention === "none" && x.decoderStyle === a.decoderStyle && !x.reverseSource);
+    if (b) out.push([m, b.name]);
+  }
+  return out;
 }
 
 /** The baseline of the comparison: the model without attention. */
@@ -187,6 +220,7 @@ export async function updateSignificance(dir: string, refs: ((pair: string) => R
     const t0 = Date.now();
     const f = await computeSignificance({
       dir, pair, srcLang: pair.split("-")[0], models: ordered, sets: refs(pair), beams, edges: run.plan.eval.lengthEdges, bleu: { lowercase: true },
+      within: cellPairs(ordered),
     });
     await writeSignificance(dir, f);
     log(`[${pair}] paired bootstrap of ${ordered.length} models (${f.samples} resamples) in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${significancePath(dir, pair)}`);

@@ -43,20 +43,21 @@ function noisy(r: () => number, ref: string, q: number): string {
  * results, their keys set to the run's plan, and made-up sets and
  * translations of the records' sizes: RNNsearch's closer to the references.
  */
-function fixture(root: string): { out: string; refs: RefSet[] } {
+function fixture(root: string, gru = false): { out: string; refs: RefSet[] } {
   const out = join(root, "out");
   const run = json<RunFile>(join(KEPT, "run.json"));
   run.plan.pairs = ["de-en"];
-  run.plan.models = ["rnnsearch", "rnnenc"];
+  run.plan.models = gru ? ["rnnsearch", "rnnenc", "rnnsearch-gru", "rnnenc-gru"] : ["rnnsearch", "rnnenc"];
   write(paths.run(out), run);
   cpSync(join(KEPT, "de-en", "prep"), join(out, "de-en", "prep"), { recursive: true });
   const r = rng(7);
   let refs: RefSet[] | null = null;
-  for (const [name, q] of [["rnnsearch", 0.2], ["rnnenc", 0.4]] as const) {
-    const e = json<EvalFile>(join(KEPT, "de-en", name, "eval.json"));
+  const models = [["rnnsearch", 0.2], ["rnnenc", 0.4], ...(gru ? [["rnnsearch-gru", 0.25], ["rnnenc-gru", 0.25]] as const : [])] as const;
+  for (const [name, q] of models) {
+    const e = json<EvalFile>(join(KEPT, "de-en", name.replace("-gru", ""), "eval.json"));
     e.key = evalKey(run.plan, "de-en", modelSpec(name));
     write(paths.eval(out, "de-en", name), e);
-    write(paths.train(out, "de-en", name), json<TrainFile>(join(KEPT, "de-en", name, "train.json")));
+    write(paths.train(out, "de-en", name), json<TrainFile>(join(KEPT, "de-en", name.replace("-gru", ""), "train.json")));
     refs ??= e.sets.filter((s) => s.set !== "val").map((s) => {
       const n = s.sentences, len = Math.round(s.srcWordsMean);
       const sources = Array.from({ length: n }, () => sentence(r, Math.max(1, len - 5 + Math.floor(r() * 11))));
@@ -175,6 +176,25 @@ test("seeds: a model trained with other seeds gets a mean ± sd row", async () =
     const mean = (b5 + b5 + 1) / 2, sd = Math.SQRT1_2;
     assert.ok(md.includes(`| RNNsearch | 1, 2 |`), "the seeds listed");
     assert.ok(md.includes(`${mean.toFixed(2)} ± ${sd.toFixed(2)}`), "mean ± sample standard deviation");
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("cells: RNNsearch against RNNenc with the same GRU cells gets its own bootstrap; the report compares the cells", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "s2s-cells-"));
+  try {
+    const { out, refs } = fixture(tmp, true);
+    await updateSignificance(out, () => refs, () => {});
+    const f = json<SignificanceFile>(significancePath(out, "de-en"));
+    assert.deepEqual(f.within?.map((w) => [w.model, w.baseline]), [["rnnsearch-gru", "rnnenc-gru"]]);
+    const r = f.within![0].beams["5"];
+    assert.equal(r[0].name, "rnnenc-gru");
+    assert.ok(r[1].p !== null && r[1].p >= 0.05, `translations about as close to the references are not significantly different (p ${r[1].p})`);
+    const md = buildReport((await collectSummary(out))!, { jsonName: "results.json", regenerate: "" }, (n) => `figures/${n}`);
+    assert.match(md, /### Cells: LSTM, GRU and plain RNN \(beam 5\)/);
+    assert.match(md, /\| attention gain \| \*\*\+[\d.]+ \(p < 0\.001\)\*\* \| [+−][\d.]+ \(p 0\.\d+\) \|/, "LSTM's gain significant, GRU's not");
+    assert.match(md, /Attention's gain on the test set: \+[\d.]+ BLEU with LSTM cells, [+−][\d.]+ BLEU with GRU cells\./);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
