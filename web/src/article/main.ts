@@ -1,0 +1,77 @@
+// The article page: wires the race (two workers), the page's copies of the
+// two models and the sections that draw them. Each section is its own
+// module; this one only connects them to the page's elements.
+import summary from "virtual:results-summary";
+import type { Variant } from "seq2seq-wasm";
+import { BeamView } from "./beam-view.js";
+import { $ } from "./dom.js";
+import { downloadButton } from "./download.js";
+import { EncoderView } from "./encoder-view.js";
+import { MathView } from "./math-view.js";
+import { ModelStore } from "./models.js";
+import type { RaceSettings } from "./protocol.js";
+import { Race, type RaceStatus, type Role } from "./race.js";
+import { RaceView } from "./race-view.js";
+import { renderResults } from "./results-view.js";
+import { taskBuckets } from "./tasks.js";
+
+/** The race: `reverse` at 3–24 letters, small LSTMs, RNNsearch well ahead on the longest sources within a minute or so. */
+const MAX_STEPS = 2000;
+const settings = (attention: "none" | "additive"): RaceSettings => ({
+  task: "reverse", trainSize: 12000, perBucket: 40,
+  learner: { attention, emb: 16, hidden: 32, batch: 32, lr: 0.005, seed: 1 },
+});
+
+const VARIANT_NAMES: Record<Variant, string> = { relaxed: "relaxed SIMD (fused multiply-add)", simd: "SIMD128" };
+const store = new ModelStore();
+store.kernels.then(
+  ({ variant }) => ($("engine-status").textContent = `Kernels: ${VARIANT_NAMES[variant]}.`),
+  (e: unknown) => ($("engine-status").textContent = `Cannot load the WebAssembly kernels: ${(e as Error).message}`),
+);
+
+new EncoderView({
+  input: $("enc-source"), error: $("enc-error"), output: $("enc-output"), verdict: $("enc-verdict"), states: $("enc-states"), caption: $("enc-caption"),
+}, store);
+new MathView({
+  input: $("math-source"), error: $("math-error"), panel: $("math-panel"), prev: $("math-prev"), next: $("math-next"),
+  label: $("math-step-label"), numbers: $("math-numbers"), context: $("math-context"),
+}, store);
+new BeamView({ input: $("beam-source"), beam: $("beam-size"), error: $("beam-error"), final: $("beam-final"), steps: $("beam-steps") }, store);
+renderResults($("results-body"), summary);
+downloadButton($("download-enc"), store, "enc");
+downloadButton($("download-search"), store, "search");
+
+// ---- the race ----
+
+const startButtons = [...document.querySelectorAll<HTMLButtonElement>("button.start-race")];
+const pause = $<HTMLButtonElement>("race-pause"), reset = $<HTMLButtonElement>("race-reset");
+const status = $("race-status"), short = $("race-status-short");
+const view = new RaceView($("race-body"), $("race-history"), taskBuckets("reverse"), MAX_STEPS, $("race-step"), $("race-seconds"), $("race-summary"));
+
+function showStatus(s: RaceStatus, message: string): void {
+  status.textContent = message;
+  status.classList.toggle("error", s === "error");
+  status.dataset.status = s;
+  short.textContent = s === "running" ? "Training now." : s === "done" ? "Trained." : "";
+  for (const b of startButtons) {
+    b.disabled = s !== "ready" && s !== "paused";
+    if (b.id === "race-start") b.textContent = s === "paused" ? "Resume" : "Start";
+  }
+  pause.disabled = s !== "running";
+  reset.disabled = s === "loading";
+}
+
+const race = new Race({ enc: settings("none"), search: settings("additive") }, MAX_STEPS, {
+  status: showStatus,
+  checkpoint: (c) => view.draw(c, race.history),
+  snapshot: (role: Role, bytes, step) => {
+    store.load(role, bytes, step).catch((e: unknown) => showStatus("error", `Cannot read the ${role} model: ${(e as Error).message}`));
+  },
+});
+for (const b of startButtons) b.addEventListener("click", () => race.start());
+pause.addEventListener("click", () => race.pause());
+reset.addEventListener("click", () => {
+  view.clear();
+  store.clear();
+  race.reset();
+});

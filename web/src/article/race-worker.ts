@@ -1,0 +1,68 @@
+// One model of the side-by-side training in a module worker: the page sends
+// "run until N updates", the worker trains in 40 ms slices (so "pause" gets
+// in between updates), then evaluates exact match by length bucket and posts
+// it with a snapshot of the model.
+import { loadEngine, type Engine } from "seq2seq-wasm";
+import { Learner } from "./learner.js";
+import type { FromRace, ToRace } from "./protocol.js";
+import { taskData } from "./tasks.js";
+
+const scope = globalThis as unknown as {
+  postMessage(message: FromRace, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToRace>) => void) | null;
+};
+const post = (m: FromRace, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+const SLICE_MS = 40;
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+const engine: Promise<Engine> = loadEngine();
+let learner: Learner | null = null;
+let target = 0, running = false, paused = false, trainMs = 0;
+
+function checkpoint(l: Learner): void {
+  const view = l.model.toBytes();
+  const bytes = (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.buffer : view.slice().buffer) as ArrayBuffer;
+  post({ type: "checkpoint", step: l.step, loss: l.takeLoss(), accuracy: l.evaluate(), seconds: trainMs / 1000, bytes }, [bytes]);
+}
+
+async function run(l: Learner): Promise<void> {
+  running = true;
+  try {
+    while (l.step < target && !paused) {
+      const t0 = performance.now(), end = t0 + SLICE_MS;
+      while (l.step < target && performance.now() < end) l.update();
+      trainMs += performance.now() - t0;
+      await yieldToEvents();
+    }
+    if (paused) post({ type: "paused", step: l.step });
+    else checkpoint(l);
+  } finally {
+    running = false;
+  }
+}
+
+const fail = (e: unknown) => post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === "init") {
+    engine.then((eng) => {
+      const data = taskData(m.settings.task, m.settings.trainSize, m.settings.perBucket, m.settings.learner.seed);
+      learner = new Learner(eng, data, m.settings.learner);
+      post({ type: "started", params: learner.model.paramCount, trainSize: data.train.length, testSize: data.test.length });
+    }).catch(fail);
+  } else if (m.type === "run") {
+    if (!learner) return fail(new Error("run before init"));
+    target = m.until;
+    paused = false;
+    if (!running) run(learner).catch(fail);
+  } else if (m.type === "pause") {
+    paused = true;
+    if (!running && learner) post({ type: "paused", step: learner.step });
+  }
+};
+
+engine.then(
+  (eng) => post({ type: "ready", variant: eng.variant }),
+  (err: unknown) => post({ type: "error", message: `cannot load the kernels: ${err instanceof Error ? err.message : String(err)}` }),
+);

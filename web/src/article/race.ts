@@ -1,0 +1,147 @@
+// The side-by-side training: RNNenc and RNNsearch in two module workers, kept
+// at the same update count. Both train to the next checkpoint (every EVERY
+// updates), evaluate and send a snapshot; when both have arrived the page
+// sees one Checkpoint and both go on. Pause stops them between updates;
+// reset ends the workers and starts two fresh ones.
+import type { FromRace, RaceSettings, ToRace } from "./protocol.js";
+
+export type Role = "enc" | "search";
+export const ROLES: readonly Role[] = ["enc", "search"];
+
+export interface Checkpoint {
+  step: number;
+  /** seconds since Start, pauses left out */
+  seconds: number;
+  /** [bucket] exact match per model */
+  accuracy: Record<Role, number[]>;
+  loss: Record<Role, number>;
+}
+
+export type RaceStatus = "loading" | "ready" | "running" | "pausing" | "paused" | "done" | "error";
+
+export interface RaceEvents {
+  status(s: RaceStatus, message: string): void;
+  checkpoint(c: Checkpoint): void;
+  /** a model file of one role (safetensors bytes) at this update */
+  snapshot(role: Role, bytes: Uint8Array, step: number): void;
+}
+
+export const EVERY = 50;
+
+export class Race {
+  private workers = {} as Record<Role, Worker>;
+  private got: Partial<Record<Role, Extract<FromRace, { type: "checkpoint" }>>> = {};
+  private readyCount = 0;
+  private sizes = "";
+  private pausedCount = 0;
+  private step = 0;
+  private elapsedMs = 0;
+  private since = 0;
+  status: RaceStatus = "loading";
+  history: Checkpoint[] = [];
+
+  constructor(private readonly settings: Record<Role, RaceSettings>, private readonly maxSteps: number, private readonly on: RaceEvents) {
+    this.spawn();
+  }
+
+  private set(s: RaceStatus, message: string): void {
+    this.status = s;
+    this.on.status(s, message);
+  }
+
+  private spawn(): void {
+    this.readyCount = 0;
+    this.got = {};
+    this.step = 0;
+    this.elapsedMs = 0;
+    this.history = [];
+    this.set("loading", "Loading the kernels and generating the examples…");
+    for (const role of ROLES) {
+      const w = new Worker(new URL("./race-worker.ts", import.meta.url), { type: "module", name: `seq2seq-wasm ${role}` });
+      w.addEventListener("message", (e: MessageEvent<FromRace>) => this.receive(role, e.data));
+      w.addEventListener("error", (e) => this.set("error", `The ${role === "enc" ? "RNNenc" : "RNNsearch"} worker failed: ${e.message || "could not start"}`));
+      this.workers[role] = w;
+      this.send(role, { type: "init", settings: this.settings[role] });
+    }
+  }
+
+  private send(role: Role, m: ToRace): void {
+    this.workers[role].postMessage(m);
+  }
+
+  private receive(role: Role, m: FromRace): void {
+    switch (m.type) {
+      case "ready":
+        break;
+      case "started":
+        this.sizes = `${m.trainSize.toLocaleString("en")} training examples, ${m.testSize} held-out ones`;
+        // both built: a first checkpoint of the untrained models (step 0), so the page has models to show
+        if (++this.readyCount === ROLES.length) for (const r of ROLES) this.send(r, { type: "run", until: 0 });
+        break;
+      case "checkpoint":
+        this.on.snapshot(role, new Uint8Array(m.bytes), m.step);
+        this.got[role] = m;
+        if (ROLES.every((r) => this.got[r]?.step === this.step)) this.arrived();
+        break;
+      case "paused":
+        if (++this.pausedCount === ROLES.length && this.status === "pausing") this.set("paused", `Paused after ${this.step} updates.`);
+        break;
+      case "error":
+        this.set("error", `Training failed: ${m.message}`);
+        break;
+    }
+  }
+
+  private arrived(): void {
+    const now = performance.now();
+    if (this.status === "running") {
+      this.elapsedMs += now - this.since;
+      this.since = now;
+    }
+    const c: Checkpoint = {
+      step: this.step, seconds: this.elapsedMs / 1000,
+      accuracy: { enc: this.got.enc!.accuracy, search: this.got.search!.accuracy },
+      loss: { enc: this.got.enc!.loss, search: this.got.search!.loss },
+    };
+    this.history.push(c);
+    this.on.checkpoint(c);
+    if (this.status === "loading") {
+      this.set("ready", `Ready: ${this.sizes}, two untrained models.`);
+      return;
+    }
+    if (this.step >= this.maxSteps) {
+      this.set("done", `Done: ${this.step} updates each in ${c.seconds.toFixed(0)} s.`);
+      return;
+    }
+    if (this.status === "running") this.advance();
+  }
+
+  private advance(): void {
+    this.step += EVERY;
+    for (const r of ROLES) this.send(r, { type: "run", until: this.step });
+  }
+
+  /** Starts, or resumes after a pause. */
+  start(): void {
+    if (this.status !== "ready" && this.status !== "paused") return;
+    const resume = this.status === "paused";
+    this.since = performance.now();
+    this.set("running", "Training…");
+    if (resume && !ROLES.every((r) => this.got[r]?.step === this.step)) {
+      for (const r of ROLES) this.send(r, { type: "run", until: this.step }); // finish the interrupted stretch
+    } else this.advance();
+  }
+
+  pause(): void {
+    if (this.status !== "running") return;
+    this.elapsedMs += performance.now() - this.since;
+    this.pausedCount = 0;
+    this.set("pausing", "Pausing…");
+    for (const r of ROLES) this.send(r, { type: "pause" });
+  }
+
+  reset(): void {
+    for (const r of ROLES) this.workers[r].terminate();
+    this.spawn();
+  }
+}
