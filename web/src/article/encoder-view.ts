@@ -16,6 +16,8 @@ export interface EncoderElements {
   verdict: HTMLElement;
   states: HTMLElement;
   caption: HTMLElement;
+  /** "untrained (random weights)" / "after N updates" */
+  when: HTMLElement;
 }
 
 const label = (t: string) => (t === "</s>" ? "</s>" : t);
@@ -44,6 +46,7 @@ export class EncoderView {
     rows.push(h("div", { class: "state-row mbar" }, h("span", { class: "tok" }, ""), h("span", { class: "pos" }, "m̄"),
       strip(enc.mbar, `m̄, the RNNenc decoder's only view of the source: ${describe(enc.mbar)}`, half)));
     this.el.states.replaceChildren(...rows);
+    this.el.when.textContent = m.step === 0 ? "untrained (random weights)" : `after ${m.step} updates`;
     this.el.caption.textContent =
       `${enc.memory.length} encoder states of ${enc.mbar.length} numbers (RNNenc at update ${m.step}); m̄ takes the forward half of the last one (at </s>) ` +
       `and the backward half of the first: whatever the length, the decoder gets these ${enc.mbar.length} numbers.`;

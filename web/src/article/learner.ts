@@ -14,7 +14,9 @@ export interface LearnerSettings {
   /** encoder hidden size per direction; decoder and attention: twice this */
   hidden: number;
   batch: number;
+  /** Adam's learning rate at the start; update k uses lr / (1 + k / lrHalfLife) */
   lr: number;
+  lrHalfLife: number;
   seed: number;
 }
 
@@ -62,7 +64,8 @@ export class Learner {
     const r = lossAndGrads(this.model, this.grads, { srcs: idx.map((i) => pairs[i].src), tgts: idx.map((i) => pairs[i].tgt) });
     if (!Number.isFinite(r.loss) || this.opt.nonFinite() > 0) return;
     this.opt.clip(5);
-    this.opt.step(this.s.lr);
+    // a falling rate: fast at first, then fewer of the spikes a constant rate gives near convergence
+    this.opt.step(this.s.lr / (1 + this.step / this.s.lrHalfLife));
     this.step++;
     this.lossSum += r.loss;
     this.lossCount++;

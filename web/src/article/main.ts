@@ -18,8 +18,8 @@ import { taskBuckets } from "./tasks.js";
 /** The race: `reverse` at 3–24 letters, small LSTMs, RNNsearch well ahead on the longest sources within a minute or so. */
 const MAX_STEPS = 2000;
 const settings = (attention: "none" | "additive"): RaceSettings => ({
-  task: "reverse", trainSize: 12000, perBucket: 40,
-  learner: { attention, emb: 16, hidden: 32, batch: 32, lr: 0.005, seed: 1 },
+  task: "reverse", trainSize: 20000, perBucket: 40,
+  learner: { attention, emb: 16, hidden: 32, batch: 32, lr: 0.005, lrHalfLife: 1000, seed: 1 },
 });
 
 const VARIANT_NAMES: Record<Variant, string> = { relaxed: "relaxed SIMD (fused multiply-add)", simd: "SIMD128" };
@@ -30,7 +30,7 @@ store.kernels.then(
 );
 
 new EncoderView({
-  input: $("enc-source"), error: $("enc-error"), output: $("enc-output"), verdict: $("enc-verdict"), states: $("enc-states"), caption: $("enc-caption"),
+  input: $("enc-source"), error: $("enc-error"), output: $("enc-output"), verdict: $("enc-verdict"), states: $("enc-states"), caption: $("enc-caption"), when: $("enc-when"),
 }, store);
 new MathView({
   input: $("math-source"), error: $("math-error"), panel: $("math-panel"), prev: $("math-prev"), next: $("math-next"),

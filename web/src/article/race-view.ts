@@ -31,27 +31,24 @@ export class RaceView {
       return tr;
     }));
     const last = buckets[buckets.length - 1];
-    this.chart = s("svg", { viewBox: "0 0 480 170", class: "history", role: "img", "aria-labelledby": "race-history-title" });
+    this.chart = s("svg", { viewBox: "0 0 400 170", class: "history", role: "img", "aria-labelledby": "race-history-title" });
     const title = s("title", { id: "race-history-title" });
     title.textContent = `Exact match on sources of ${last.lo}–${last.hi} letters by update: RNNenc dashed, RNNsearch solid`;
     this.chart.append(title);
-    // axes: x 40..470 for 0..maxSteps updates, y 10..140 for 100%..0%
+    // axes: x 40..390 for 0..maxSteps updates, y 10..140 for 100%..0%
     for (const v of [0, 0.5, 1]) {
       const y = 140 - 130 * v;
-      this.chart.append(s("line", { x1: 40, x2: 470, y1: y, y2: y, class: "grid" }));
+      this.chart.append(s("line", { x1: 40, x2: 390, y1: y, y2: y, class: "grid" }));
       this.chart.append(s("text", { x: 34, y: y + 4, "text-anchor": "end", class: "tick" }, `${100 * v}%`));
     }
-    this.axisLabel = s("text", { x: 470, y: 162, "text-anchor": "end", class: "tick" }, `${maxSteps} updates`);
+    this.axisLabel = s("text", { x: 390, y: 162, "text-anchor": "end", class: "tick" }, `${maxSteps} updates`);
     this.chart.append(this.axisLabel, s("text", { x: 40, y: 162, class: "tick" }, "0"));
     this.lines = { enc: s("polyline", { class: "line enc", points: "" }), search: s("polyline", { class: "line search", points: "" }) };
     for (const r of ROLES) this.chart.append(this.lines[r]);
-    const legend = s("g", { class: "legend" });
-    legend.append(
-      s("line", { x1: 60, x2: 84, y1: 20, y2: 20, class: "line enc" }), s("text", { x: 90, y: 24, class: "tick" }, `RNNenc, ${last.lo}–${last.hi} letters`),
-      s("line", { x1: 260, x2: 284, y1: 20, y2: 20, class: "line search" }), s("text", { x: 290, y: 24, class: "tick" }, `RNNsearch, ${last.lo}–${last.hi} letters`),
-    );
-    this.chart.append(legend);
-    history.replaceChildren(this.chart);
+    const legend = h("ul", { class: "legend" },
+      h("li", {}, h("span", { class: "swatch enc", "aria-hidden": "true" }), `RNNenc, ${last.lo}–${last.hi} letters`),
+      h("li", {}, h("span", { class: "swatch search", "aria-hidden": "true" }), `RNNsearch, ${last.lo}–${last.hi} letters`));
+    history.replaceChildren(this.chart, legend);
   }
 
   draw(c: Checkpoint, history: Checkpoint[]): void {
@@ -66,7 +63,7 @@ export class RaceView {
       });
       const last = this.buckets.length - 1;
       this.lines[role].setAttribute("points", history.map((p) =>
-        `${(40 + (430 * p.step) / this.maxSteps).toFixed(1)},${(140 - 130 * (p.accuracy[role][last] || 0)).toFixed(1)}`).join(" "));
+        `${(40 + (350 * p.step) / this.maxSteps).toFixed(1)},${(140 - 130 * (p.accuracy[role][last] || 0)).toFixed(1)}`).join(" "));
     }
     const last = this.buckets.length - 1, b = this.buckets[last];
     const gap = c.accuracy.search[last] - c.accuracy.enc[last];

@@ -84,7 +84,10 @@ export class Race {
         if (ROLES.every((r) => this.got[r]?.step === this.step)) this.arrived();
         break;
       case "paused":
-        if (++this.pausedCount === ROLES.length && this.status === "pausing") this.set("paused", `Paused after ${this.step} updates.`);
+        if (++this.pausedCount === ROLES.length && this.status === "pausing") {
+          const last = this.history[this.history.length - 1]?.step ?? 0;
+          this.set("paused", `Paused (last measured after ${last} updates each).`);
+        }
         break;
       case "error":
         this.set("error", `Training failed: ${m.message}`);

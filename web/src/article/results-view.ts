@@ -13,7 +13,7 @@ const SERIES = ["s0", "s1", "s2", "s3", "s4", "s5"];
 function headline(p: ResultsPair): HTMLTableElement {
   const best = Math.max(...p.models.map((m) => m.bleuBeam5 ?? -1));
   return h("table", { class: "results" },
-    h("caption", {}, `${LANG[p.src] ?? p.src} → ${LANG[p.tgt] ?? p.tgt}: Multi30k test set, ${p.testSentences.toLocaleString("en")} sentences`),
+    h("caption", {}, `Multi30k test set, ${p.testSentences.toLocaleString("en")} sentences (the best BLEU in bold)`),
     h("thead", {}, h("tr", {}, ...["model", "attention", "BLEU greedy", "BLEU beam 5", "chrF2 beam 5", "perplexity"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, ...p.models.map((m) => h("tr", { class: m.bleuBeam5 === best ? "best" : "" },
       h("th", { scope: "row", title: m.description }, m.label), h("td", {}, m.attention),
@@ -24,7 +24,7 @@ function headline(p: ResultsPair): HTMLTableElement {
 function byLength(p: ResultsPair, id: string): HTMLElement {
   // buckets with at least 20 sentences, so the chart shows no noise of a handful
   const keep = p.buckets.map((_, i) => i).filter((i) => p.bucketSentences[i] >= 20);
-  const W = 480, H = 220, L = 40, R = 10, T = 10, B = 40;
+  const W = 480, H = 230, L = 44, R = 30, T = 22, B = 40;
   const max = Math.max(10, ...p.models.flatMap((m) => keep.map((i) => m.byLength[i] ?? 0)));
   const top = Math.ceil(max / 10) * 10;
   const x = (k: number) => L + ((W - L - R) * k) / Math.max(1, keep.length - 1);
@@ -37,7 +37,8 @@ function byLength(p: ResultsPair, id: string): HTMLElement {
     svg.append(s("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }), s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", class: "tick" }, String(v)));
   }
   keep.forEach((i, k) => svg.append(s("text", { x: x(k), y: H - B + 16, "text-anchor": "middle", class: "tick" }, p.buckets[i])));
-  svg.append(s("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "tick" }, "source length (words); BLEU up the side"));
+  svg.append(s("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "tick" }, "source length (words)"),
+    s("text", { x: 4, y: 12, class: "tick" }, "BLEU"));
   p.models.forEach((m, mi) => {
     const pts = keep.map((i, k) => (m.byLength[i] === null ? null : `${x(k).toFixed(1)},${y(m.byLength[i]!).toFixed(1)}`)).filter((v) => v !== null);
     svg.append(s("polyline", { points: pts.join(" "), class: `series ${SERIES[mi % SERIES.length]}` }));
