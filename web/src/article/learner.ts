@@ -40,7 +40,7 @@ export class Learner {
     });
     // the task's vocabularies and tokenizer: s2s translate reads a downloaded model's text as the page does
     this.model = Model.create(engine, config, taskModelMetadata(data.name, { src: data.srcVocab.slice(4), tgt: data.tgtVocab.slice(4) }));
-    // the same seed for both models: the same initial weights where they share a name, the same batches
+    // the same seed for both models: weights drawn from the same sequence, the same batches
     initialize(this.model, { kind: "uniform", range: 0.1 }, s.seed);
     this.grads = new Grads(this.model);
     this.opt = new Optimizer(this.model, this.grads, { kind: "adam" });
