@@ -81,7 +81,7 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     await page.getByText(/^Kernels: /).waitFor({ timeout: 30_000 });
 
     // ---- every section is there, under its heading ----
-    for (const name of ["1. The encoder-decoder and its one vector", "2. Why that fails", "3. The math, with live numbers", "4. Beam search", "5. Results on real data"]) {
+    for (const name of ["1. The encoder-decoder and its one vector", "2. Why that fails", "3. The math, with live numbers", "4. Beam search", "5. The three scores compared", "6. Results on real data"]) {
       assert.equal(await page.getByRole("heading", { name, exact: true }).count(), 1, `a section "${name}"`);
     }
     assert.ok((await page.locator("math").count()) >= 8, "the equations are MathML");
@@ -197,6 +197,24 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     }
     assert.match((await page.locator("#beam-final li").first().textContent()) ?? "", /the search's answer/);
 
+    // ---- the three scores: three more workers; starting them pauses the race ----
+    const scoresStarted = Date.now();
+    await page.locator("#scores-start").click();
+    await page.waitForFunction(() => document.getElementById("scores-status")?.dataset.status === "done", null, { timeout: GAP_TIMEOUT_MS, polling: 1000 });
+    assert.equal(await page.locator("#race-status").getAttribute("data-status"), "paused", "the race stayed paused");
+    t.diagnostic(`three scores: ${await page.locator("#scores-status").textContent()} (${((Date.now() - scoresStarted) / 1000).toFixed(0)} s from the click)`);
+    const scoresSource = "a b c d e f g h i j";
+    for (const score of ["additive", "dot", "general"]) {
+      const fig = page.locator(`figure[data-score="${score}"]`);
+      await page.waitForFunction((s) => document.querySelector(`figure[data-score="${s}"] .heatmap-host`)?.getAttribute("data-step") === "1000", score, { timeout: 20_000 });
+      const rows = await fig.locator("table.heatmap tbody tr").count();
+      assert.ok(rows >= 1, `${score}: a heatmap`);
+      assert.equal(await fig.locator("table.heatmap td[data-row]").count(), rows * 11, `${score}: one column per source letter and </s>`);
+      const weights = await fig.locator("table.heatmap tbody tr").first().locator("td[data-row]").evaluateAll((es) => es.map((e) => Number((e as HTMLElement).dataset.weight)));
+      assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 0.01, `${score}: a row of weights sums to 1`);
+      t.diagnostic(`${score}: "${scoresSource}" → "${await fig.locator("output").textContent()}" ${await fig.locator("p .hint").first().textContent()}`);
+    }
+
     // ---- results: docs/results.json's numbers ----
     const results = JSON.parse(readFileSync(join(ROOT, "docs/results.json"), "utf8"));
     const rnnsearchDe = results.pairs[0].models.find((m: { name: string }) => m.name === "rnnsearch");
@@ -224,7 +242,7 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
       const dir = join(shots, String(width));
       mkdirSync(dir, { recursive: true });
       await page.locator("header").screenshot({ path: join(dir, "0-header.png") });
-      for (const id of ["encoder", "race", "math", "beam", "results"]) await page.locator(`#${id}`).screenshot({ path: join(dir, `${id}.png`) });
+      for (const id of ["encoder", "race", "math", "beam", "scores", "results"]) await page.locator(`#${id}`).screenshot({ path: join(dir, `${id}.png`) });
     }
 
     // ---- the page's own JavaScript: what the browser fetched, without the kernels ----

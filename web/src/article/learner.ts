@@ -1,7 +1,8 @@
 // One model of the side-by-side training, without DOM or worker: builds the
 // model for a task's data, runs Adam updates on length-bucketed batches, and
 // measures exact match of greedy decoding by source-length bucket. The race
-// worker drives it in slices; RNNenc and RNNsearch differ only in `attention`.
+// worker drives it in slices; the models of a race differ only in `attention`
+// (all Bahdanau-style decoders: dot needs dec_hidden = Hm, which 2·hidden is).
 import {
   Grads, Model, Optimizer, initialize, lossAndGrads, makeBatches, parseConfig, searchIds, type Engine,
 } from "seq2seq-wasm";
@@ -9,7 +10,7 @@ import { taskModelMetadata } from "seq2seq-wasm/text";
 import { accuracyByBucket, type TaskData } from "./tasks.js";
 
 export interface LearnerSettings {
-  attention: "none" | "additive";
+  attention: "none" | "additive" | "dot" | "general";
   emb: number;
   /** encoder hidden size per direction; decoder and attention: twice this */
   hidden: number;

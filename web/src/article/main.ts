@@ -13,11 +13,12 @@ import type { RaceSettings } from "./protocol.js";
 import { Race, type RaceStatus, type Role } from "./race.js";
 import { RaceView } from "./race-view.js";
 import { renderResults } from "./results-view.js";
+import { SCORES, ScoresView, type Score } from "./scores-view.js";
 import { taskBuckets } from "./tasks.js";
 
 /** The race: `reverse` at 3–24 letters, small LSTMs, RNNsearch well ahead on the longest sources within a minute or so. */
 const MAX_STEPS = 2000;
-const settings = (attention: "none" | "additive"): RaceSettings => ({
+const settings = (attention: RaceSettings["learner"]["attention"]): RaceSettings => ({
   task: "reverse", trainSize: 20000, perBucket: 40,
   learner: { attention, emb: 16, hidden: 32, batch: 32, lr: 0.005, lrHalfLife: 1000, seed: 1 },
 });
@@ -61,17 +62,49 @@ function showStatus(s: RaceStatus, message: string): void {
   reset.disabled = s === "loading";
 }
 
-const race = new Race({ enc: settings("none"), search: settings("additive") }, MAX_STEPS, {
+const race = new Race({ enc: settings("none"), search: settings("additive") }, { enc: "RNNenc", search: "RNNsearch" }, MAX_STEPS, {
   status: showStatus,
   checkpoint: (c) => view.draw(c, race.history),
   snapshot: (role: Role, bytes, step) => {
     store.load(role, bytes, step).catch((e: unknown) => showStatus("error", `Cannot read the ${role} model: ${(e as Error).message}`));
   },
 });
-for (const b of startButtons) b.addEventListener("click", () => race.start());
+for (const b of startButtons) b.addEventListener("click", () => {
+  trio?.pause(); // one race at a time on the machine's cores
+  race.start();
+});
 pause.addEventListener("click", () => race.pause());
 reset.addEventListener("click", () => {
   view.clear();
   store.clear();
   race.reset();
 });
+
+// ---- the three scores: a second race, made on the first click (three more workers) ----
+
+const SCORE_STEPS = 1000;
+const scoresView = new ScoresView($("scores-source"), $("scores-error"), $("scores-figs"), store);
+const scoresStart = $<HTMLButtonElement>("scores-start"), scoresPause = $<HTMLButtonElement>("scores-pause"), scoresStatus = $("scores-status");
+const longest = taskBuckets("reverse").at(-1)!;
+let trio: Race<Score> | null = null;
+scoresStart.addEventListener("click", () => {
+  race.pause();
+  if (trio) return trio.start();
+  const names = { additive: "additive", dot: "dot", general: "general" };
+  trio = new Race<Score>(Object.fromEntries(SCORES.map((sc) => [sc, settings(sc)])) as Record<Score, RaceSettings>, names, SCORE_STEPS, {
+    status: (st, message) => {
+      scoresStatus.textContent = message;
+      scoresStatus.dataset.status = st;
+      scoresStatus.classList.toggle("error", st === "error");
+      if (st === "ready") trio?.start(); // the click asked for training, not just for the models
+      scoresStart.disabled = st !== "paused";
+      scoresStart.textContent = st === "paused" ? "Resume the three" : "Train the three";
+      scoresPause.disabled = st !== "running";
+    },
+    checkpoint: (c) => scoresView.checkpoint(c, `${longest.lo}–${longest.hi}`),
+    snapshot: (role, bytes, step) => {
+      store.load(role, bytes, step).catch((e: unknown) => (scoresStatus.textContent = `Cannot read the ${role} model: ${(e as Error).message}`));
+    },
+  });
+});
+scoresPause.addEventListener("click", () => trio?.pause());

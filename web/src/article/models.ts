@@ -3,7 +3,6 @@
 // in that engine (the arena is released to the mark taken before the first
 // load, so memory does not grow). Views subscribe and redraw on a new model.
 import { compileUrl, kernelsUrl, loadEngineFromModule, Model, relaxedSimdSupported, type Engine, type Variant } from "seq2seq-wasm";
-import type { Role } from "./race.js";
 
 export interface Loaded {
   model: Model;
@@ -15,6 +14,8 @@ export interface Loaded {
 }
 
 type Listener = (m: Loaded) => void;
+/** which model: "enc" and "search" (section 2), "additive", "dot", "general" (section 4) */
+type Role = string;
 
 export class ModelStore {
   readonly kernels: Promise<{ module: WebAssembly.Module; variant: Variant }>;

@@ -1,36 +1,39 @@
-// The side-by-side training: RNNenc and RNNsearch in two module workers, kept
-// at the same update count. Both train to the next checkpoint (every EVERY
-// updates), evaluate and send a snapshot; when both have arrived the page
-// sees one Checkpoint and both go on. Pause stops them between updates;
-// reset ends the workers and starts two fresh ones.
+// Side-by-side training: one module worker per model (RNNenc and RNNsearch
+// in section 2; the three scores in section 4), kept at the same update
+// count. All train to the next checkpoint (every EVERY updates), evaluate and
+// send a snapshot; when all have arrived the page sees one Checkpoint and
+// they go on. Pause stops them between updates; reset ends the workers and
+// starts fresh ones.
 import type { FromRace, RaceSettings, ToRace } from "./protocol.js";
 
+/** the models of section 2 */
 export type Role = "enc" | "search";
 export const ROLES: readonly Role[] = ["enc", "search"];
 
-export interface Checkpoint {
+export interface Checkpoint<R extends string = Role> {
   step: number;
   /** seconds since Start, pauses left out */
   seconds: number;
   /** [bucket] exact match per model */
-  accuracy: Record<Role, number[]>;
-  loss: Record<Role, number>;
+  accuracy: Record<R, number[]>;
+  loss: Record<R, number>;
 }
 
 export type RaceStatus = "loading" | "ready" | "running" | "pausing" | "paused" | "done" | "error";
 
-export interface RaceEvents {
+export interface RaceEvents<R extends string> {
   status(s: RaceStatus, message: string): void;
-  checkpoint(c: Checkpoint): void;
+  checkpoint(c: Checkpoint<R>): void;
   /** a model file of one role (safetensors bytes) at this update */
-  snapshot(role: Role, bytes: Uint8Array, step: number): void;
+  snapshot(role: R, bytes: Uint8Array, step: number): void;
 }
 
 export const EVERY = 50;
 
-export class Race {
-  private workers = {} as Record<Role, Worker>;
-  private got: Partial<Record<Role, Extract<FromRace, { type: "checkpoint" }>>> = {};
+export class Race<R extends string = Role> {
+  private readonly roles: R[];
+  private workers = {} as Record<R, Worker>;
+  private got: Partial<Record<R, Extract<FromRace, { type: "checkpoint" }>>> = {};
   private readyCount = 0;
   private sizes = "";
   private pausedCount = 0;
@@ -38,9 +41,14 @@ export class Race {
   private elapsedMs = 0;
   private since = 0;
   status: RaceStatus = "loading";
-  history: Checkpoint[] = [];
+  history: Checkpoint<R>[] = [];
 
-  constructor(private readonly settings: Record<Role, RaceSettings>, private readonly maxSteps: number, private readonly on: RaceEvents) {
+  /** `names`: what the status line calls each model */
+  constructor(
+    private readonly settings: Record<R, RaceSettings>, private readonly names: Record<R, string>,
+    private readonly maxSteps: number, private readonly on: RaceEvents<R>,
+  ) {
+    this.roles = Object.keys(settings) as R[];
     this.spawn();
   }
 
@@ -56,41 +64,41 @@ export class Race {
     this.elapsedMs = 0;
     this.history = [];
     this.set("loading", "Loading the kernels and generating the examples…");
-    for (const role of ROLES) {
+    for (const role of this.roles) {
       const w = new Worker(new URL("./race-worker.ts", import.meta.url), { type: "module", name: `seq2seq-wasm ${role}` });
       w.addEventListener("message", (e: MessageEvent<FromRace>) => this.receive(role, e.data));
-      w.addEventListener("error", (e) => this.set("error", `The ${role === "enc" ? "RNNenc" : "RNNsearch"} worker failed: ${e.message || "could not start"}`));
+      w.addEventListener("error", (e) => this.set("error", `The ${this.names[role]} worker failed: ${e.message || "could not start"}`));
       this.workers[role] = w;
       this.send(role, { type: "init", settings: this.settings[role] });
     }
   }
 
-  private send(role: Role, m: ToRace): void {
+  private send(role: R, m: ToRace): void {
     this.workers[role].postMessage(m);
   }
 
-  private receive(role: Role, m: FromRace): void {
+  private receive(role: R, m: FromRace): void {
     switch (m.type) {
       case "ready":
         break;
       case "started":
         this.sizes = `${m.trainSize.toLocaleString("en")} training examples, ${m.testSize} held-out ones`;
         // both built: a first checkpoint of the untrained models (step 0), so the page has models to show
-        if (++this.readyCount === ROLES.length) for (const r of ROLES) this.send(r, { type: "run", until: 0 });
+        if (++this.readyCount === this.roles.length) for (const r of this.roles) this.send(r, { type: "run", until: 0 });
         break;
       case "checkpoint":
         this.on.snapshot(role, new Uint8Array(m.bytes), m.step);
         this.got[role] = m;
-        if (ROLES.every((r) => this.got[r]?.step === this.step)) this.arrived();
+        if (this.roles.every((r) => this.got[r]?.step === this.step)) this.arrived();
         break;
       case "paused":
-        if (++this.pausedCount === ROLES.length && this.status === "pausing") {
+        if (++this.pausedCount === this.roles.length && this.status === "pausing") {
           const last = this.history[this.history.length - 1]?.step ?? 0;
           this.set("paused", `Paused (last measured after ${last} updates each).`);
         }
         break;
       case "error":
-        this.set("error", `Training failed: ${m.message}`);
+        this.set("error", `Training ${this.names[role]} failed: ${m.message}`);
         break;
     }
   }
@@ -101,11 +109,9 @@ export class Race {
       this.elapsedMs += now - this.since;
       this.since = now;
     }
-    const c: Checkpoint = {
-      step: this.step, seconds: this.elapsedMs / 1000,
-      accuracy: { enc: this.got.enc!.accuracy, search: this.got.search!.accuracy },
-      loss: { enc: this.got.enc!.loss, search: this.got.search!.loss },
-    };
+    const of = <K extends "accuracy" | "loss">(k: K) =>
+      Object.fromEntries(this.roles.map((r) => [r, this.got[r]![k]])) as Record<R, Extract<FromRace, { type: "checkpoint" }>[K]>;
+    const c: Checkpoint<R> = { step: this.step, seconds: this.elapsedMs / 1000, accuracy: of("accuracy"), loss: of("loss") };
     this.history.push(c);
     this.on.checkpoint(c);
     if (this.status === "loading") {
@@ -121,7 +127,7 @@ export class Race {
 
   private advance(): void {
     this.step += EVERY;
-    for (const r of ROLES) this.send(r, { type: "run", until: this.step });
+    for (const r of this.roles) this.send(r, { type: "run", until: this.step });
   }
 
   /** Starts, or resumes after a pause. */
@@ -130,8 +136,8 @@ export class Race {
     const resume = this.status === "paused";
     this.since = performance.now();
     this.set("running", "Training…");
-    if (resume && !ROLES.every((r) => this.got[r]?.step === this.step)) {
-      for (const r of ROLES) this.send(r, { type: "run", until: this.step }); // finish the interrupted stretch
+    if (resume && !this.roles.every((r) => this.got[r]?.step === this.step)) {
+      for (const r of this.roles) this.send(r, { type: "run", until: this.step }); // finish the interrupted stretch
     } else this.advance();
   }
 
@@ -140,11 +146,11 @@ export class Race {
     this.elapsedMs += performance.now() - this.since;
     this.pausedCount = 0;
     this.set("pausing", "Pausing…");
-    for (const r of ROLES) this.send(r, { type: "pause" });
+    for (const r of this.roles) this.send(r, { type: "pause" });
   }
 
   reset(): void {
-    for (const r of ROLES) this.workers[r].terminate();
+    for (const r of this.roles) this.workers[r].terminate();
     this.spawn();
   }
 }
