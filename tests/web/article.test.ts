@@ -101,6 +101,15 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     await encSource.fill("a b c d e f g h i j k l m n o p q r s t");
 
     // ---- the race: start, and wait for the length gap ----
+    // layout shifts while it trains, seen from the race's section (Chromium's layout-shift entries, input excluded)
+    await page.locator("#race-heading").scrollIntoViewIfNeeded();
+    await page.evaluate(() => {
+      const w = window as unknown as { shift: number };
+      w.shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) w.shift += e.value;
+      }).observe({ type: "layout-shift" });
+    });
     const started = Date.now();
     await page.locator("#race-start").click();
     assert.ok(await page.locator("#race-pause").isEnabled());
@@ -109,6 +118,9 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     const summary = page.locator("#race-summary");
     const [gapStep, gapSeconds, gap] = [await summary.getAttribute("data-step"), await summary.getAttribute("data-seconds"), await summary.getAttribute("data-gap")];
     t.diagnostic(`length gap ${(100 * Number(gap)).toFixed(0)} points after ${gapStep} updates each: ${gapSeconds} s of training (page clock), ${wall.toFixed(1)} s from the click; ${await summary.textContent()}`);
+    const shift = await page.evaluate(() => (window as unknown as { shift: number }).shift);
+    t.diagnostic(`layout shift while training (cumulative score): ${shift.toFixed(4)}`);
+    assert.ok(shift < 0.01, `the page moves while it trains: cumulative layout shift ${shift}`);
     const cells = await page.locator("#race-body tr").last().locator(".value").evaluateAll((es) => es.map((e) => Number((e as HTMLElement).dataset.value)));
     assert.ok(cells[1] - cells[0] >= 0.2, `the table shows the gap too: ${cells}`);
     assert.ok(((await page.locator("polyline.line.search").getAttribute("points")) ?? "").split(" ").length >= 2, "the history chart has points");
