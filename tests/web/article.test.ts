@@ -4,7 +4,7 @@
 // renders; the side-by-side training reaches the length gap (RNNsearch ahead
 // of RNNenc on the longest sources by ≥ 20 points of exact match; the test
 // waits as long as a loaded machine needs, and fails only if it never comes);
-// pause and resume; stepping through a decode changes the numbers, and they
+// pause, resume and reset, offline once loaded; stepping through a decode changes the numbers, and they
 // are the library's traceDecode of the model the page offers for download;
 // the beam view shows searchIds' answer first; the results are
 // docs/results.json's; no axe-core violations of WCAG A/AA; nothing wider
@@ -90,6 +90,10 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     // ---- the two models are built; section 1 shows the untrained encoder ----
     await page.waitForFunction(() => document.getElementById("race-status")?.dataset.status === "ready", null, { timeout: 120_000 });
     t.diagnostic(`race: ${await page.locator("#race-status").textContent()}`);
+    await page.locator("#scores-status").getByText("Not started; the 3 workers are ready.").waitFor({ timeout: 60_000 });
+    // from here on the page is offline: training, the three scores and reset need nothing more from the server
+    await context.setOffline(true);
+    const requestsLoaded = server.requests.length;
     // "a b c d e f g h": 8 letters and </s> → 9 states, and m̄
     await page.waitForFunction(() => document.querySelectorAll("#enc-states .state-row").length === 10, null, { timeout: 20_000 });
     assert.equal(await page.locator("#enc-states .state-row").last().locator("rect").count(), 64, "m̄: 64 numbers");
@@ -264,6 +268,15 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     assert.ok(js.some((p) => /race-worker/.test(p)), "the race worker is counted");
     assert.deepEqual(js.map((p) => p.slice(1)).sort(), articleJs(out).files, "what Chromium fetched is what the build's budget counts");
     assert.ok(bytes <= ARTICLE_JS_BUDGET, `the article's JavaScript is ${bytes} bytes, over its ${ARTICLE_JS_BUDGET}-byte budget`);
+
+    // ---- reset: fresh untrained models in the same workers ----
+    await page.locator("#race-reset").click();
+    await page.waitForFunction(() => document.getElementById("race-status")?.dataset.status === "ready", null, { timeout: 120_000 });
+    assert.equal(await page.locator("#race-step").textContent(), "0");
+    await page.locator("#enc-when").getByText("untrained (random weights)").waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator("#race-summary").textContent(), "Untrained models: nothing right yet.");
+    assert.equal(server.requests.length, requestsLoaded, `nothing fetched after loading: ${server.requests.slice(requestsLoaded).join(" ")}`);
+    await context.setOffline(false);
 
     // ---- the tool page is linked and works ----
     await page.setViewportSize({ width: 1280, height: 1000 });

@@ -70,7 +70,7 @@ const race = new Race({ enc: settings("none"), search: settings("additive") }, {
   },
 });
 for (const b of startButtons) b.addEventListener("click", () => {
-  trio?.pause(); // one race at a time on the machine's cores
+  trio.pause(); // one race at a time on the machine's cores
   race.start();
 });
 pause.addEventListener("click", () => race.pause());
@@ -80,24 +80,19 @@ reset.addEventListener("click", () => {
   race.reset();
 });
 
-// ---- the three scores: a second race, made on the first click (three more workers) ----
+// ---- the three scores: a second race in three more workers, its models built on the first click ----
 
 const SCORE_STEPS = 1000;
 const scoresView = new ScoresView($("scores-source"), $("scores-error"), $("scores-figs"), store);
 const scoresStart = $<HTMLButtonElement>("scores-start"), scoresPause = $<HTMLButtonElement>("scores-pause"), scoresStatus = $("scores-status");
 const longest = taskBuckets("reverse").at(-1)!;
-let trio: Race<Score> | null = null;
-scoresStart.addEventListener("click", () => {
-  race.pause();
-  if (trio) return trio.start();
-  const names = { additive: "additive", dot: "dot", general: "general" };
-  trio = new Race<Score>(Object.fromEntries(SCORES.map((sc) => [sc, settings(sc)])) as Record<Score, RaceSettings>, names, SCORE_STEPS, {
+const trio = new Race<Score>(Object.fromEntries(SCORES.map((sc) => [sc, settings(sc)])) as Record<Score, RaceSettings>,
+  { additive: "additive", dot: "dot", general: "general" }, SCORE_STEPS, {
     status: (st, message) => {
       scoresStatus.textContent = message;
       scoresStatus.dataset.status = st;
       scoresStatus.classList.toggle("error", st === "error");
-      if (st === "ready") trio?.start(); // the click asked for training, not just for the models
-      scoresStart.disabled = st !== "paused";
+      scoresStart.disabled = st !== "idle" && st !== "paused";
       scoresStart.textContent = st === "paused" ? "Resume the three" : "Train the three";
       scoresPause.disabled = st !== "running";
     },
@@ -105,6 +100,9 @@ scoresStart.addEventListener("click", () => {
     snapshot: (role, bytes, step) => {
       store.load(role, bytes, step).catch((e: unknown) => (scoresStatus.textContent = `Cannot read the ${role} model: ${(e as Error).message}`));
     },
-  });
+  }, true);
+scoresStart.addEventListener("click", () => {
+  race.pause(); // one race at a time on the machine's cores
+  trio.start();
 });
-scoresPause.addEventListener("click", () => trio?.pause());
+scoresPause.addEventListener("click", () => trio.pause());

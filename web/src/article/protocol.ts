@@ -15,7 +15,7 @@ export interface RaceSettings {
 }
 
 export type ToRace =
-  /** build the data and the model (once per worker) */
+  /** build the data and a fresh model (again: a reset; what the old model posts after it is stale) */
   | { type: "init"; settings: RaceSettings }
   /** train until `until` updates, then evaluate and post a checkpoint */
   | { type: "run"; until: number }

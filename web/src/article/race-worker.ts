@@ -1,10 +1,12 @@
 // One model of the side-by-side training in a module worker: the page sends
-// "run until N updates", the worker trains in 40 ms slices (so "pause" gets
-// in between updates), then evaluates exact match by length bucket and posts
-// it with a snapshot of the model.
+// "init" (again to reset), then "run until N updates"; the worker trains in
+// 40 ms slices (so "pause" and "init" get in between updates), then
+// evaluates exact match by length bucket and posts it with a snapshot of the
+// model. The worker lives as long as the page, so nothing is fetched after
+// the page has loaded.
 import { loadEngine, type Engine } from "seq2seq-wasm";
 import { Learner } from "./learner.js";
-import type { FromRace, ToRace } from "./protocol.js";
+import type { FromRace, RaceSettings, ToRace } from "./protocol.js";
 import { taskData } from "./tasks.js";
 
 const scope = globalThis as unknown as {
@@ -17,6 +19,10 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 
 const engine: Promise<Engine> = loadEngine();
 let learner: Learner | null = null;
+/** the arena before the first model: a new "init" releases the old model to it */
+let mark: number | null = null;
+/** bumped by every "init": a run of an older model ends without posting */
+let generation = 0;
 let target = 0, running = false, paused = false, trainMs = 0;
 
 function checkpoint(l: Learner): void {
@@ -26,6 +32,7 @@ function checkpoint(l: Learner): void {
 }
 
 async function run(l: Learner): Promise<void> {
+  const gen = generation;
   running = true;
   try {
     while (l.step < target && !paused) {
@@ -34,6 +41,7 @@ async function run(l: Learner): Promise<void> {
       trainMs += performance.now() - t0;
       await yieldToEvents();
     }
+    if (gen !== generation) return; // reset meanwhile: this model is gone
     if (paused) post({ type: "paused", step: l.step });
     else checkpoint(l);
   } finally {
@@ -41,16 +49,29 @@ async function run(l: Learner): Promise<void> {
   }
 }
 
+/** A fresh model (the first, or after a reset): waits for a running stretch to stop, then rebuilds in the same memory. */
+async function init(settings: RaceSettings): Promise<void> {
+  const gen = ++generation;
+  paused = true;
+  while (running) await yieldToEvents();
+  const eng = await engine;
+  if (gen !== generation) return; // another init came in meanwhile
+  learner = null;
+  if (mark === null) mark = eng.arena.mark();
+  else eng.arena.release(mark);
+  trainMs = 0;
+  target = 0;
+  const data = taskData(settings.task, settings.trainSize, settings.perBucket, settings.learner.seed);
+  learner = new Learner(eng, data, settings.learner);
+  post({ type: "started", params: learner.model.paramCount, trainSize: data.train.length, testSize: data.test.length });
+}
+
 const fail = (e: unknown) => post({ type: "error", message: e instanceof Error ? e.message : String(e) });
 
 scope.onmessage = (e) => {
   const m = e.data;
   if (m.type === "init") {
-    engine.then((eng) => {
-      const data = taskData(m.settings.task, m.settings.trainSize, m.settings.perBucket, m.settings.learner.seed);
-      learner = new Learner(eng, data, m.settings.learner);
-      post({ type: "started", params: learner.model.paramCount, trainSize: data.train.length, testSize: data.test.length });
-    }).catch(fail);
+    init(m.settings).catch(fail);
   } else if (m.type === "run") {
     if (!learner) return fail(new Error("run before init"));
     target = m.until;

@@ -2,8 +2,8 @@
 // in section 2; the three scores in section 4), kept at the same update
 // count. All train to the next checkpoint (every EVERY updates), evaluate and
 // send a snapshot; when all have arrived the page sees one Checkpoint and
-// they go on. Pause stops them between updates; reset ends the workers and
-// starts fresh ones.
+// they go on. Pause stops them between updates; reset builds fresh models in
+// the same workers.
 import type { FromRace, RaceSettings, ToRace } from "./protocol.js";
 
 /** the models of section 2 */
@@ -19,7 +19,7 @@ export interface Checkpoint<R extends string = Role> {
   loss: Record<R, number>;
 }
 
-export type RaceStatus = "loading" | "ready" | "running" | "pausing" | "paused" | "done" | "error";
+export type RaceStatus = "idle" | "loading" | "ready" | "running" | "pausing" | "paused" | "done" | "error";
 
 export interface RaceEvents<R extends string> {
   status(s: RaceStatus, message: string): void;
@@ -43,13 +43,30 @@ export class Race<R extends string = Role> {
   status: RaceStatus = "loading";
   history: Checkpoint<R>[] = [];
 
-  /** `names`: what the status line calls each model */
+  /** roles whose messages are stale until their "started" (after an init) */
+  private awaiting = new Set<R>();
+  private startWhenReady = false;
+  private kernelsReady = 0;
+
+  /**
+   * `names`: what the status line calls each model. The workers start here
+   * (they fetch their script and kernels while the page loads, so it works
+   * offline afterwards); with `defer`, the models are built on the first
+   * start() rather than now.
+   */
   constructor(
     private readonly settings: Record<R, RaceSettings>, private readonly names: Record<R, string>,
-    private readonly maxSteps: number, private readonly on: RaceEvents<R>,
+    private readonly maxSteps: number, private readonly on: RaceEvents<R>, defer = false,
   ) {
     this.roles = Object.keys(settings) as R[];
-    this.spawn();
+    for (const role of this.roles) {
+      const w = new Worker(new URL("./race-worker.ts", import.meta.url), { type: "module", name: `seq2seq-wasm ${role}` });
+      w.addEventListener("message", (e: MessageEvent<FromRace>) => this.receive(role, e.data));
+      w.addEventListener("error", (e) => this.set("error", `The ${this.names[role]} worker failed: ${e.message || "could not start"}`));
+      this.workers[role] = w;
+    }
+    if (defer) this.set("idle", "Not started.");
+    else this.init();
   }
 
   private set(s: RaceStatus, message: string): void {
@@ -57,20 +74,16 @@ export class Race<R extends string = Role> {
     this.on.status(s, message);
   }
 
-  private spawn(): void {
+  /** (Re)builds every model; what a worker posts before its "started" belongs to the old one. */
+  private init(): void {
     this.readyCount = 0;
     this.got = {};
     this.step = 0;
     this.elapsedMs = 0;
     this.history = [];
-    this.set("loading", "Loading the kernels and generating the examples…");
-    for (const role of this.roles) {
-      const w = new Worker(new URL("./race-worker.ts", import.meta.url), { type: "module", name: `seq2seq-wasm ${role}` });
-      w.addEventListener("message", (e: MessageEvent<FromRace>) => this.receive(role, e.data));
-      w.addEventListener("error", (e) => this.set("error", `The ${this.names[role]} worker failed: ${e.message || "could not start"}`));
-      this.workers[role] = w;
-      this.send(role, { type: "init", settings: this.settings[role] });
-    }
+    this.awaiting = new Set(this.roles);
+    this.set("loading", "Generating the examples and building the models…");
+    for (const role of this.roles) this.send(role, { type: "init", settings: this.settings[role] });
   }
 
   private send(role: R, m: ToRace): void {
@@ -78,8 +91,14 @@ export class Race<R extends string = Role> {
   }
 
   private receive(role: R, m: FromRace): void {
+    if (this.awaiting.has(role)) {
+      if (m.type === "started") this.awaiting.delete(role);
+      else if (m.type !== "error") return;
+    }
     switch (m.type) {
       case "ready":
+        // every worker has its script and kernels: from now on the race needs no network
+        if (++this.kernelsReady === this.roles.length && this.status === "idle") this.set("idle", `Not started; the ${this.roles.length} workers are ready.`);
         break;
       case "started":
         this.sizes = `${m.trainSize.toLocaleString("en")} training examples, ${m.testSize} held-out ones`;
@@ -115,7 +134,11 @@ export class Race<R extends string = Role> {
     this.history.push(c);
     this.on.checkpoint(c);
     if (this.status === "loading") {
-      this.set("ready", `Ready: ${this.sizes}, two untrained models.`);
+      this.set("ready", `Ready: ${this.sizes}, ${this.roles.length} untrained models.`);
+      if (this.startWhenReady) {
+        this.startWhenReady = false;
+        this.start();
+      }
       return;
     }
     if (this.step >= this.maxSteps) {
@@ -130,8 +153,12 @@ export class Race<R extends string = Role> {
     for (const r of this.roles) this.send(r, { type: "run", until: this.step });
   }
 
-  /** Starts, or resumes after a pause. */
+  /** Starts (building the models first if they were deferred), or resumes after a pause. */
   start(): void {
+    if (this.status === "idle") {
+      this.startWhenReady = true;
+      return this.init();
+    }
     if (this.status !== "ready" && this.status !== "paused") return;
     const resume = this.status === "paused";
     this.since = performance.now();
@@ -149,8 +176,9 @@ export class Race<R extends string = Role> {
     for (const r of this.roles) this.send(r, { type: "pause" });
   }
 
+  /** Fresh untrained models in the same workers. */
   reset(): void {
-    for (const r of this.roles) this.workers[r].terminate();
-    this.spawn();
+    this.startWhenReady = false;
+    this.init();
   }
 }
