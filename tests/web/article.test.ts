@@ -42,6 +42,24 @@ else {
 }
 if (missing) console.log(`# skipping the browser tests: ${missing}`);
 
+/** GitHub's anchor of a markdown heading: lowercase, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+
+test("article page: its links into the repository resolve there (relative to web/), anchors included", () => {
+  const source = readFileSync(join(ROOT, "web/index.html"), "utf8");
+  const links = [...source.matchAll(/href="(\.\.\/[^"#]+)(?:#([^"]*))?"/g)].map((m) => ({ file: m[1], anchor: m[2] }));
+  assert.ok(links.some((l) => l.file === "../docs/results.md") && links.some((l) => l.file === "../docs/attention.md"), "links to results.md and attention.md");
+  for (const { file, anchor } of links) {
+    const path = resolve(ROOT, "web", file);
+    assert.ok(existsSync(path), `web/index.html links to ${file}, which is not in the repository`);
+    if (anchor) {
+      const anchors = [...readFileSync(path, "utf8").matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]));
+      assert.ok(anchors.includes(anchor), `${file} has no heading for #${anchor} (it has ${anchors.join(", ")})`);
+    }
+  }
+  assert.ok(links.filter((l) => l.file === "../docs/attention.md" && l.anchor).length >= 6, "the equations link to their sections of docs/attention.md");
+});
+
 test("article page in Chromium: sections, the side-by-side training reaches the length gap, live numbers = traceDecode, beam = searchIds, results = results.json; axe A/AA clean, 360 px, JS budget, strict CSP, no console errors", { skip: missing ?? false, timeout: GAP_TIMEOUT_MS + 300_000 }, async (t) => {
   const { build } = await import("vite");
   const { chromium } = await import("playwright-core");
@@ -54,11 +72,6 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
     assert.doesNotMatch(html, /<style|\sstyle=/, `${name}: no inline styles`);
     assert.match(html, /Content-Security-Policy/, `${name}: the policy`);
   }
-  // the article's links into the repository resolve there (they are relative to web/)
-  const source = readFileSync(join(ROOT, "web/index.html"), "utf8");
-  const links = [...source.matchAll(/href="(\.\.\/[^"#]+)(?:#[^"]*)?"/g)].map((m) => m[1]);
-  assert.ok(links.includes("../docs/results.md") && links.includes("../docs/attention.md"), "links to results.md and attention.md");
-  for (const l of links) assert.ok(existsSync(resolve(ROOT, "web", l)), `web/index.html links to ${l}, which is not in the repository`);
 
   const shots = mkdtempSync(join(tmpdir(), "s2s-article-screenshots-"));
   const server = await serve(out);
