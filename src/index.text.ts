@@ -19,5 +19,5 @@ export { attentionHeatmapSvg, piecesToWords, type HeatmapOptions } from "./repor
 // decoding traces (every step's attention scores, α, context and beam candidates; the encoder states):
 // for teaching and inspection pages, here rather than in the engine's entries to keep those within their size budget
 export {
-  traceDecode, type TraceOptions, type DecodeTrace, type EncoderTrace, type TraceStep, type TraceRow, type TraceCandidate, type TracedHypothesis,
+  traceDecode, traceEncoder, type TraceOptions, type DecodeTrace, type EncoderTrace, type TraceStep, type TraceRow, type TraceCandidate, type TracedHypothesis,
 } from "./decode/trace.js";

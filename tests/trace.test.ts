@@ -10,10 +10,10 @@ import { loadEngine } from "../src/engine/load-node.js";
 import { Model } from "../src/model/model.js";
 import { encode } from "../src/model/encoder.js";
 import { searchIds, lengthPenalty } from "../src/decode/search.js";
-import { traceDecode, type DecodeTrace } from "../src/decode/trace.js";
+import { traceDecode, traceEncoder, type DecodeTrace } from "../src/decode/trace.js";
 import { quantizeModel } from "../src/model/quant.js";
 import { traceDecode as exported } from "../src/index.js";
-import { traceDecode as exportedText } from "../src/index.text.js";
+import { traceDecode as exportedText, traceEncoder as exportedEncoder } from "../src/index.text.js";
 
 const dir = fileURLToPath(new URL("./fixtures/golden/", import.meta.url));
 const names: string[] = JSON.parse(readFileSync(dir + "index.json", "utf8")).models;
@@ -156,4 +156,31 @@ test("trace: an int8-quantised model traces as it searches (additive attention r
       checkTrace(model, src, tr, 2, 0.6, `${name} int8`);
     }
   }
+});
+
+test("traceEncoder: the encoder states alone are traceDecode's, for every golden model; bidirectional m̄ = [→h_S ; ←h_1]; the arena is left as it was; bad input is a clear error", async () => {
+  const eng = await loadEngine({ variant: "simd" });
+  for (const name of names) {
+    const mark = eng.arena.mark();
+    const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);
+    const d = model.dims;
+    for (const src of srcsOf(name)) {
+      const top = eng.arena.mark();
+      const enc = traceEncoder(model, src);
+      assert.equal(eng.arena.mark(), top, `${name}: traceEncoder releases what it allocates`);
+      assert.deepEqual(enc, traceDecode(model, src, { beam: 1 }).encoder, `${name}: = traceDecode's encoder`);
+      assert.equal(enc.memory.length, src.length);
+      assert.ok(enc.memory.every((m) => m.length === d.Hm));
+      if (model.config.bidirectional && model.config.enc_layers === 1) {
+        // m̄ is the forward state at the last position and the backward state at the first
+        const half = d.Hm / 2;
+        assert.deepEqual(enc.mbar, [...enc.memory[src.length - 1].slice(0, half), ...enc.memory[0].slice(half)], `${name}: m̄`);
+      }
+      assert.equal(enc.keys === null, model.config.attention === "none", `${name}: keys only with attention`);
+    }
+    eng.arena.release(mark);
+  }
+  assert.equal(exportedEncoder, traceEncoder);
+  const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + names[0] + ".safetensors")), names[0]);
+  assert.throws(() => traceEncoder(model, [99999, 3]), /sentence 1: src/);
 });

@@ -98,6 +98,23 @@ function encoderTrace(model: Model, enc: EncoderOutput, L: number): EncoderTrace
   };
 }
 
+/**
+ * The encoder's side of one source (ids ending with EOS): the memory M_j of
+ * every position, m̄ (the context of a model without attention), the
+ * decoder's initial state and the attention keys — what traceDecode returns
+ * as `encoder`, without decoding.
+ */
+export function traceEncoder(model: Model, src: number[]): EncoderTrace {
+  checkSources(engineStepper(model), [src]);
+  const arena = model.engine.arena;
+  const mark = arena.mark();
+  try {
+    return encoderTrace(model, encode(model, [src]), src.length);
+  } finally {
+    arena.release(mark);
+  }
+}
+
 /** e_j for one row (float64), from the query (or its additive projection) and the keys. */
 function scoresOf(model: Model, q: Float32Array, keys: number[][]): number[] {
   if (model.config.attention === "additive") {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type BuildOptions } from "esbuild";
 import { ROOT, installPacked, packList } from "./helpers.js";
+import { ARTICLE_JS_BUDGET, articleJs } from "../web/article-js.js";
 
 const KiB = 1024;
 const WASM_BUDGET = 64 * KiB;
@@ -103,6 +104,20 @@ test(`budgets: each wasm build ≤ 64 KiB; the host library (browser and edge en
     const budget = entry === "index.threads" ? THREADS_BUDGET : HOST_BUDGET;
     t.diagnostic(`${entry} minified: ${(size / KiB).toFixed(1)} KiB, gzip ${(sizes.gzip[entry]! / KiB).toFixed(1)} KiB (budget ${budget / KiB} KiB minified)`);
     assert.ok(size <= budget, `${entry} is ${size} bytes minified, over the ${budget}-byte budget`);
+  }
+});
+
+test(`budget: the article page's own JavaScript (web/index.html's scripts, its shared chunks and the race worker, as Vite builds them, without the kernels) ≤ ${ARTICLE_JS_BUDGET / KiB} KiB`, async (t) => {
+  const { build: viteBuild } = await import("vite");
+  const out = mkdtempSync(join(tmpdir(), "s2s-article-size-"));
+  try {
+    await viteBuild({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "silent", build: { outDir: out, emptyOutDir: true } });
+    const { files, bytes } = articleJs(out);
+    t.diagnostic(`article JavaScript: ${(bytes / KiB).toFixed(1)} KiB minified in ${files.length} files (budget ${ARTICLE_JS_BUDGET / KiB} KiB): ${files.join(" ")}`);
+    assert.ok(files.some((f) => /race-worker/.test(f)) && !files.some((f) => /(^|\/)(tool|train-worker)-/.test(f)), "the article's files: its worker, not the tool page's");
+    assert.ok(bytes <= ARTICLE_JS_BUDGET, `the article's JavaScript is ${bytes} bytes, over its ${ARTICLE_JS_BUDGET}-byte budget`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
 

@@ -1,4 +1,4 @@
-// The demo page (web/) built with Vite, served on 127.0.0.1 under a strict
+// The tool page (web/tool.html; the article is web/index.html, tests/web/article.test.ts) built with Vite, served on 127.0.0.1 under a strict
 // Content-Security-Policy (no 'unsafe-eval'), driven in headless Chromium
 // (Debian's /usr/bin/chromium through playwright-core): train in the worker
 // for a few seconds, stop a run, translate as you type, the heatmap and its
@@ -56,7 +56,7 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
   // the page uses the package as an application would: its browser entry, not the sources
   assert.ok([...loaded].some((id) => id.endsWith("/dist/index.browser.js")), "Vite bundled the package's browser entry");
   assert.ok(![...loaded].some((id) => /\/dist\/engine\/load-node\.js$/.test(id)), "no Node loader in the page");
-  const html = readFileSync(join(out, "index.html"), "utf8");
+  const html = readFileSync(join(out, "tool.html"), "utf8");
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "no inline scripts");
   assert.doesNotMatch(html, /<style|\sstyle=/, "no inline styles");
   assert.match(html, /Content-Security-Policy/);
@@ -78,7 +78,7 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
       if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
     });
     page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    await page.goto(server.url);
+    await page.goto(`${server.url}tool.html`);
     await page.getByText(/^Kernels: /).waitFor({ timeout: 15_000 });
     const variant = await page.locator("#engine-status").textContent();
     t.diagnostic(`page: ${variant}`);
