@@ -117,7 +117,7 @@ export async function runTrainText(v: Values): Promise<void> {
     ({ train, valid, validText } = prep);
     log(`${v.data}: ${train.length} training pairs, ${valid?.length ?? 0} validation pairs; vocabularies ${pipeline.srcVocab.size}/${pipeline.tgtVocab.size}`);
   } else if (model) {
-    const data = loadTextData(v, cmd);
+    const data = loadTextData(v, cmd, log);
     const maxLen = v["max-len"] as number;
     const enc = encodePairs(pipeline!, data.train, maxLen);
     train = enc.ids;
