@@ -24,7 +24,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export const experimentsSpec: CommandSpec = {
   name: "experiments",
-  summary: "Train and evaluate the attention / no-attention comparison on Multi30k; write JSON and the report.",
+  summary: "Train and evaluate the attention / no-attention comparison on Multi30k (or the length experiment on wmt-deen); write JSON and the report.",
   usage: "npm run experiments -- [--quick] [--corpus multi30k|wmt-deen] [--data-dir DIR] [--out DIR] [--only NAME,...] [--pairs de-en,en-fr] [--threads N] [--write-docs]",
   description:
     "For each language pair: prepare the data (Moses tokenization, lowercased, joint BPE), train every model with the\n" +
@@ -44,8 +44,8 @@ export const experimentsSpec: CommandSpec = {
     { name: "data-dir", type: "string", arg: "DIR", help: "the corpus directory (Multi30k: raw/ and tok/; wmt-deen: SPLIT.de.gz/SPLIT.en.gz) [default: $S2S_DATA]" },
     { name: "out", type: "string", arg: "DIR", help: "output directory [default: runs/experiments, runs/experiments-quick with --quick; wmt-deen: runs/experiments-wmt(-quick)]" },
     { name: "only", type: "string", arg: "NAME,...", help: `train and evaluate only these models (${MODEL_NAMES.join(", ")}; wmt-deen: ${WMT_MODEL_NAMES.join(", ")})` },
-    { name: "pairs", type: "string", arg: "P,...", help: "language pairs, SRC-TGT [default: de-en,en-fr; de-en with --quick]" },
-    { name: "budget-minutes", type: "number", min: 0.05, help: "wall-clock limit of each model's training in minutes [default: 90]" },
+    { name: "pairs", type: "string", arg: "P,...", help: "language pairs, SRC-TGT [default: de-en,en-fr; de-en with --quick or wmt-deen]" },
+    { name: "budget-minutes", type: "number", min: 0.05, help: "wall-clock limit of each model's training in minutes [default: 90; wmt-deen: 180]" },
     { name: "epochs", type: "int", min: 1, help: "epochs per model (changes the plan: use a new --out)" },
     { name: "emb-dim", type: "int", min: 1, help: "embedding size (changes the plan)" },
     { name: "hidden", type: "int", min: 2, help: "decoder hidden size = encoder memory size (changes the plan)" },
