@@ -270,9 +270,10 @@ export const WMT_LENGTH_EDGES: readonly number[] = [10, 20, 30, 40, 50, 60];
  * target tokens an epoch; RNNsearch-50 (7.0 M parameters) ran 0.43 steps/s
  * (31 minutes an epoch), RNNencdec-50 (7.0 M) 0.33 steps/s at the higher
  * load (40 minutes), so 4 epochs take 2.1–2.7 hours plus validation. The -30
- * models train on 37,346 pairs (584 steps, 0.88 M target tokens an epoch),
- * about 57% of that. The 180-minute budget stops a slower run (the best
- * model so far is kept, and the report says so).
+ * models train on 37,346 pairs (584 steps, 0.88 M target tokens an epoch):
+ * RNNsearch-30 ran 0.65 steps/s (load 4.6–7), 15 minutes an epoch. The
+ * 180-minute budget stops a slower run (the best model so far is kept, and
+ * the report says so).
  */
 export function wmtPlan(): Plan {
   return {
