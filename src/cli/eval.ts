@@ -1,6 +1,8 @@
 import { S2SError } from "../errors.js";
 import { joinConsecutive } from "../data/join.js";
 import { loadMulti30k } from "../data/multi30k.js";
+import { loadWmtDeen, WMT_DEEN } from "../data/wmt.js";
+import { describeSkipped } from "../data/corpus.js";
 import type { SentencePair } from "../data/corpus.js";
 import { bleuByLength, LENGTH_UNIT } from "../eval/bylength.js";
 import { DEFAULT_SEARCH } from "../decode/search.js";
@@ -12,28 +14,31 @@ import { DEFAULT_MAX_SRC_PIECES, Translator } from "../pipeline/translator.js";
 import { UsageError, type CommandSpec, type Values } from "./args.js";
 import { MODEL_OPT, NO_PACK_OPT, THREADS_OPT, WASM_OPT, loadModelFile } from "./common.js";
 import { r7 } from "./io.js";
+import { CORPUS_OPT } from "./text-data.js";
 
 export const evalSpec: CommandSpec = {
   name: "eval",
   summary: "Translate a test set and report BLEU (sacreBLEU default), chrF and BLEU by source length.",
-  usage: "s2s eval --model M.safetensors [--data-dir DIR] [--split test_2016_flickr] [--beam K] [--hyp-out FILE]\n" +
+  usage: "s2s eval --model M.safetensors [--corpus wmt-deen] [--data-dir DIR] [--split NAME] [--beam K] [--hyp-out FILE]\n" +
     "       s2s eval --model M.safetensors --src SRC --ref REF[,REF2] [options]",
   description:
     "Translates the source side with the model's own text pipeline and scores the detokenized output against the\n" +
     "untouched references: BLEU as sacreBLEU's default (13a), chrF2, and a table of BLEU per source-length bucket:\n" +
     "1-10, 11-20, ..., 61-70, 71+ Moses tokens of the source (lowercased, punctuation-normalised, tokenized with the\n" +
     "source language's rules, before BPE: the tokens of Multi30k's tok/ files), the buckets of docs/results.md.\n" +
-    "Multi30k: --data-dir DIR (or $S2S_DATA) and --split; the languages default to the model's (its tokenizer\n" +
-    "metadata). --case auto scores case-insensitively when the model lowercases its target side (sacreBLEU -lc; the\n" +
-    "signature then says case:lc). --join N evaluates on pairs made of N consecutive test pairs (a long-sentence test\n" +
+    "Multi30k: --data-dir DIR (or $S2S_DATA) and --split; wmt-deen: --corpus wmt-deen --data-dir DIR, --split\n" +
+    "newstest2014 by default (pairs with an empty side are skipped and counted); the languages default to the model's\n" +
+    "(its tokenizer metadata). --case auto scores case-insensitively when the model lowercases its target side\n" +
+    "(sacreBLEU -lc; the signature then says case:lc), cased (case:mixed) otherwise. --join N evaluates on pairs made of N consecutive test pairs (a long-sentence test\n" +
     "set; say so when reporting it); --join 1,2,3,4 scores the test set and its joined versions together, as the\n" +
     "BLEU-by-length table of docs/results.md does. Each source is translated whole up to --max-src-pieces pieces\n" +
     "(default 250; s2s translate splits at the model's training length instead), so the scores measure the model\n" +
     "on the lengths given.",
   options: [
     MODEL_OPT,
-    { name: "data-dir", type: "string", arg: "DIR", help: "Multi30k directory (default: $S2S_DATA)" },
-    { name: "split", type: "string", arg: "NAME", default: "test_2016_flickr", help: "Multi30k split to evaluate" },
+    { name: "data-dir", type: "string", arg: "DIR", help: "corpus directory (--corpus; default: $S2S_DATA)" },
+    CORPUS_OPT,
+    { name: "split", type: "string", arg: "NAME", help: "split of --data-dir to evaluate [default: test_2016_flickr; wmt-deen: newstest2014]" },
     { name: "src-lang", type: "string", arg: "L", help: "source language (Multi30k; and the rules that count source length) [default: the model's]" },
     { name: "tgt-lang", type: "string", arg: "L", help: "Multi30k target language [default: the model's]" },
     { name: "src", type: "string", arg: "FILE", help: "source file (instead of Multi30k; plain or .gz)" },
@@ -72,6 +77,7 @@ export async function runEval(v: Values): Promise<void> {
   const files = v.src !== undefined || v.ref !== undefined;
   if (files && (v.src === undefined || v.ref === undefined)) throw new UsageError("eval: --src and --ref go together");
   if (files && v["data-dir"] !== undefined) throw new UsageError("eval: give --data-dir or --src/--ref, not both");
+  if (files && (v.corpus !== undefined || v.split !== undefined)) throw new UsageError(`eval: --${v.corpus !== undefined ? "corpus" : "split"} names what --data-dir holds; with --src/--ref leave it out`);
   const model = await loadModelFile(v.model as string, v, true);
   const tr = new Translator(model, undefined, v.model as string);
   if (v["replace-unk"] && !tr.hasAttention) throw new S2SError("eval: --replace-unk needs a model with attention");
@@ -93,10 +99,18 @@ export async function runEval(v: Values): Promise<void> {
     if (!sl || !tl) throw new UsageError("eval: the model's metadata names no languages: give --src-lang and --tgt-lang");
     checkLang(sl, "--src-lang");
     checkLang(tl, "--tgt-lang");
-    const pairs: SentencePair[] = userErrors(() => loadMulti30k(dir, v.split as string, sl, tl));
+    const wmt = v.corpus === "wmt-deen";
+    const split = (v.split as string | undefined) ?? (wmt ? WMT_DEEN.test : "test_2016_flickr");
+    let pairs: SentencePair[];
+    if (wmt) {
+      const a = userErrors(() => loadWmtDeen(dir, split, sl, tl));
+      const note = describeSkipped(`eval: ${split}`, a);
+      if (note && !v.quiet) process.stderr.write(note + "\n");
+      pairs = a.pairs;
+    } else pairs = userErrors(() => loadMulti30k(dir, split, sl, tl));
     srcs = pairs.map((p) => p.src);
     refs = [pairs.map((p) => p.tgt)];
-    what = `${v.split} ${sl}→${tl}`;
+    what = `${split} ${sl}→${tl}`;
   }
   if (v.limit !== undefined) {
     srcs = srcs.slice(0, v.limit as number);

@@ -73,12 +73,12 @@ export async function runTrainText(v: Values): Promise<void> {
   const cmd = "train";
   const textGiven = v.data !== undefined || hasTextData(v) || (v["src-lang"] !== undefined && Boolean(process.env.S2S_DATA));
   if (!textGiven) {
-    throw new UsageError("train: no training data: give --train-ids FILE (token ids), or text: --data PREP (from s2s prepare), --data-dir DIR with --src-lang/--tgt-lang, --train-src/--train-tgt or --train-tsv");
+    throw new UsageError("train: no training data: give --train-ids FILE (token ids), or text: --data PREP (from s2s prepare), --data-dir DIR with --src-lang/--tgt-lang (or --corpus wmt-deen), --train SRC,TGT, --train-src/--train-tgt or --train-tsv");
   }
   if (v["valid-ids"] !== undefined) throw new UsageError("train: --valid-ids goes with --train-ids; text training validates on the text's validation pairs");
   if (v.init && v.config) throw new UsageError("train: give at most one of --init MODEL and --config CONFIG.json");
   if (v["batch-tokens"] !== undefined && v["batch-sentences"] !== undefined) throw new UsageError("train: give --batch-sentences or --batch-tokens, not both");
-  if (v.data !== undefined && hasTextData(v)) throw new UsageError("train: give --data PREP or raw text (--data-dir, --train-src/--train-tgt, --train-tsv), not both");
+  if (v.data !== undefined && hasTextData(v)) throw new UsageError("train: give --data PREP or raw text (--data-dir, --corpus, --train, --train-src/--train-tgt, --train-tsv), not both");
   if (v.init || v.config) {
     // size flags only describe a fresh model made from them
     const defaults = new Map(MODEL_OPTS.map((o) => [o.name, o.default]));
@@ -117,7 +117,7 @@ export async function runTrainText(v: Values): Promise<void> {
     ({ train, valid, validText } = prep);
     log(`${v.data}: ${train.length} training pairs, ${valid?.length ?? 0} validation pairs; vocabularies ${pipeline.srcVocab.size}/${pipeline.tgtVocab.size}`);
   } else if (model) {
-    const data = loadTextData(v, cmd);
+    const data = loadTextData(v, cmd, log);
     const maxLen = v["max-len"] as number;
     const enc = encodePairs(pipeline!, data.train, maxLen);
     train = enc.ids;

@@ -117,3 +117,55 @@ export function sources(pairs: readonly SentencePair[]): string[] {
 export function targets(pairs: readonly SentencePair[]): string[] {
   return pairs.map((p) => p.tgt);
 }
+
+/** Pairs read by {@link readAligned} or kept by {@link dropEmptyPairs}: the kept pairs, where each came from, and what was left out. */
+export interface AlignedPairs {
+  pairs: SentencePair[];
+  /** 1-based line number of each kept pair (pairs[i] is line lines[i] of the input) */
+  lines: number[];
+  /** pairs (lines) of the input */
+  total: number;
+  /** 1-based line numbers of the pairs left out because a side is empty (only whitespace) */
+  emptyLines: number[];
+  /** where the pairs came from, for messages: "SRC / TGT" or one file name */
+  source: string;
+}
+
+/**
+ * Leaves out the pairs with an empty side (empty or only whitespace),
+ * keeping every other pair with its 1-based line number: nothing shifts.
+ */
+export function dropEmptyPairs(all: readonly SentencePair[], source: string): AlignedPairs {
+  const pairs: SentencePair[] = [], lines: number[] = [], emptyLines: number[] = [];
+  all.forEach((p, i) => {
+    if (p.src.trim() === '' || p.tgt.trim() === '') emptyLines.push(i + 1);
+    else {
+      pairs.push(p);
+      lines.push(i + 1);
+    }
+  });
+  return { pairs, lines, total: all.length, emptyLines, source };
+}
+
+/**
+ * Reads a parallel corpus from two aligned files (plain or gzip; line n of
+ * one is the translation of line n of the other; lines end only at `\n`, so
+ * a U+0085 or U+2028 inside a line never splits it) and leaves out the pairs
+ * with an empty side ({@link dropEmptyPairs}). Throws, naming both files and
+ * both counts, when the line counts differ.
+ */
+export function readAligned(srcPath: string, tgtPath: string): AlignedPairs {
+  return dropEmptyPairs(readParallel(srcPath, tgtPath), `${srcPath} / ${tgtPath}`);
+}
+
+/**
+ * The one line that reports the pairs left out, or null when none were:
+ * "WHAT: skipped 2 of 1,000 pairs with an empty side (lines 7, 90 of SRC /
+ * TGT)"; at most 5 line numbers are named, then "and N more".
+ */
+export function describeSkipped(what: string, a: AlignedPairs): string | null {
+  const n = a.emptyLines.length;
+  if (n === 0) return null;
+  const shown = a.emptyLines.slice(0, 5).join(', ') + (n > 5 ? ` and ${n - 5} more` : '');
+  return `${what}: skipped ${n} of ${a.total.toLocaleString('en')} pairs with an empty side (line${n > 1 ? 's' : ''} ${shown} of ${a.source})`;
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// npm run experiments [-- --quick] [--data-dir DIR] [--out DIR] [--only NAME,...] [--pairs de-en,en-fr]
+// npm run experiments [-- --quick] [--corpus wmt-deen] [--data-dir DIR] [--out DIR] [--only NAME,...] [--pairs de-en,en-fr]
 //
-// Trains and evaluates the models of the comparison (plan.ts) on Multi30k,
-// writes JSON under --out, and generates the report (results.md + figures)
+// Trains and evaluates the models of the comparison (plan.ts) on Multi30k
+// (or, --corpus wmt-deen, Bahdanau et al.'s length experiment), writes JSON under --out, and generates the report (results.md + figures)
 // from that JSON: into OUT/report/, and into docs/ with --write-docs.
 // Resumable: run the same command again after a stop.
 
@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 import { helpText, parseArgs, UsageError, type CommandSpec, type Values } from "../cli/args.js";
 import { S2SError } from "../errors.js";
 import { formatDuration } from "../train/progress.js";
-import { fullPlan, MODEL_NAMES, PAIRS, quickPlan, splitPair, type Plan } from "./plan.js";
+import { MAX_THREADS } from "../engine/engine.js";
+import { EXPERIMENT_CORPORA, MODEL_NAMES, PAIRS, WMT_MODEL_NAMES } from "./plan.js";
+import { corpusOf, planFromValues } from "./cli-plan.js";
 import { portableCommand, portablePath } from "./portable.js";
 import { keepRun } from "./keep.js";
 import { reportFromDir } from "./report.js";
@@ -24,8 +26,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export const experimentsSpec: CommandSpec = {
   name: "experiments",
-  summary: "Train and evaluate the attention / no-attention comparison on Multi30k; write JSON and the report.",
-  usage: "npm run experiments -- [--quick] [--data-dir DIR] [--out DIR] [--only NAME,...] [--pairs de-en,en-fr] [--write-docs]",
+  summary: "Train and evaluate the attention / no-attention comparison on Multi30k (or the length experiment on wmt-deen); write JSON and the report.",
+  usage: "npm run experiments -- [--quick] [--corpus multi30k|wmt-deen] [--data-dir DIR] [--out DIR] [--only NAME,...] [--pairs de-en,en-fr] [--threads N] [--write-docs]",
   description:
     "For each language pair: prepare the data (Moses tokenization, lowercased, joint BPE), train every model with the\n" +
     "same data, sizes and budget, evaluate it on the validation and test sets (BLEU and chrF, greedy and beam 5,\n" +
@@ -34,14 +36,20 @@ export const experimentsSpec: CommandSpec = {
     "evaluated model's JSON and test-set translations in --keep-dir (committed; models kept there are not trained again),\n" +
     "compute the paired bootstrap against RNNenc, and write docs/results.md and its figures from what is kept.\n" +
     "Finished models are skipped; an interrupted training continues from its checkpoint (run the same command again).\n" +
-    `Models: ${MODEL_NAMES.join(", ")}. Pairs: ${PAIRS.join(", ")}.`,
+    `Models: ${MODEL_NAMES.join(", ")}. Pairs: ${PAIRS.join(", ")}.\n` +
+    "--corpus wmt-deen (--data-dir: the wmt-deen directory) runs Bahdanau et al. 2014's length experiment instead:\n" +
+    `${WMT_MODEL_NAMES.join(", ")} (GRU cells; -30/-50: trained on pairs of at most 30/50 words), cased text and\n` +
+    "cased BLEU, dev newstest2013 (validation loss; greedy BLEU on its first 500 sentences), test newstest2014 de→en\n" +
+    "and the same with each 2 consecutive pairs joined (made-up long inputs), BLEU and perplexity by source length in\n" +
+    "buckets of 10 words up to 61+, heatmaps of test sentences of about 30, 45 and 60+ words.",
   options: [
-    { name: "quick", type: "boolean", help: "about a minute: 4,000 training pairs, tiny models, 2 epochs, 2 models (rnnsearch, rnnenc), de-en, 100 test sentences" },
-    { name: "data-dir", type: "string", arg: "DIR", help: "the Multi30k directory (raw/ and tok/) [default: $S2S_DATA]" },
-    { name: "out", type: "string", arg: "DIR", help: "output directory [default: runs/experiments, runs/experiments-quick with --quick]" },
-    { name: "only", type: "string", arg: "NAME,...", help: `train and evaluate only these models (${MODEL_NAMES.join(", ")})` },
-    { name: "pairs", type: "string", arg: "P,...", help: "language pairs, SRC-TGT [default: de-en,en-fr; de-en with --quick]" },
-    { name: "budget-minutes", type: "number", min: 0.05, help: "wall-clock limit of each model's training in minutes [default: 90]" },
+    { name: "quick", type: "boolean", help: "about a minute: 4,000 training pairs, tiny models, 2 epochs, 2 models (rnnsearch, rnnenc), de-en, 100 test sentences (wmt-deen: a few minutes, 3,000 pairs, rnnsearch-50 and rnnencdec-30, 150 test sentences)" },
+    { name: "corpus", type: "string", choices: [...EXPERIMENT_CORPORA], default: "multi30k", help: "multi30k: the attention comparison; wmt-deen: Bahdanau et al.'s length experiment" },
+    { name: "data-dir", type: "string", arg: "DIR", help: "the corpus directory (Multi30k: raw/ and tok/; wmt-deen: SPLIT.de.gz/SPLIT.en.gz) [default: $S2S_DATA]" },
+    { name: "out", type: "string", arg: "DIR", help: "output directory [default: runs/experiments, runs/experiments-quick with --quick; wmt-deen: runs/experiments-wmt(-quick)]" },
+    { name: "only", type: "string", arg: "NAME,...", help: `train and evaluate only these models (${MODEL_NAMES.join(", ")}; wmt-deen: ${WMT_MODEL_NAMES.join(", ")})` },
+    { name: "pairs", type: "string", arg: "P,...", help: "language pairs, SRC-TGT [default: de-en,en-fr; de-en with --quick or wmt-deen]" },
+    { name: "budget-minutes", type: "number", min: 0.05, help: "wall-clock limit of each model's training in minutes [default: 90; wmt-deen: 180]" },
     { name: "epochs", type: "int", min: 1, help: "epochs per model (changes the plan: use a new --out)" },
     { name: "emb-dim", type: "int", min: 1, help: "embedding size (changes the plan)" },
     { name: "hidden", type: "int", min: 2, help: "decoder hidden size = encoder memory size (changes the plan)" },
@@ -53,53 +61,17 @@ export const experimentsSpec: CommandSpec = {
     { name: "report-only", type: "boolean", help: "no training: regenerate the report from the JSON in --out (with --write-docs, or when --out holds no run: from the kept results)" },
     { name: "quiet", type: "boolean", help: "no progress output" },
     { name: "wasm", type: "string", choices: ["auto", "simd", "relaxed"], default: "auto", help: "kernel build" },
+    { name: "threads", type: "int", min: 1, max: MAX_THREADS, default: 1, help: "threads for large matrix products (results identical to 1 thread; not part of the plan)" },
   ],
 };
 
-function listOpt(v: unknown, allowed: readonly string[] | null, what: string): string[] | null {
-  if (v === undefined) return null;
-  const items = String(v).split(",").map((x) => x.trim()).filter((x) => x);
-  if (items.length === 0) throw new UsageError(`experiments: --${what} needs at least one name`);
-  for (const x of items) {
-    if (allowed && !allowed.includes(x)) throw new UsageError(`experiments: unknown ${what === "only" ? "model" : "pair"} ${JSON.stringify(x)} (${allowed.join(", ")})`);
-  }
-  return items;
-}
-
-export function planFromValues(v: Values): Plan {
-  const plan = v.quick ? quickPlan() : fullPlan();
-  const only = listOpt(v.only, MODEL_NAMES, "only");
-  if (only) plan.models = MODEL_NAMES.filter((m) => only.includes(m));
-  const pairs = listOpt(v.pairs, null, "pairs");
-  if (pairs) {
-    for (const x of pairs) {
-      try {
-        splitPair(x);
-      } catch (e) {
-        throw new UsageError(`experiments: ${(e as Error).message}`);
-      }
-    }
-    plan.pairs = pairs;
-  }
-  if (v["budget-minutes"] !== undefined) plan.train.budgetMinutes = v["budget-minutes"] as number;
-  if (v.epochs !== undefined) plan.train.epochs = v.epochs as number;
-  if (v["emb-dim"] !== undefined) plan.sizes.emb = v["emb-dim"] as number;
-  if (v.hidden !== undefined) {
-    if ((v.hidden as number) % 2 !== 0) throw new UsageError("experiments: --hidden must be even (bidirectional encoders have hidden/2 per direction)");
-    plan.sizes.hidden = v.hidden as number;
-    plan.sizes.attnDim = v.hidden as number;
-  }
-  if (v["batch-sentences"] !== undefined) plan.train.batchSentences = v["batch-sentences"] as number;
-  if (v.seeds !== undefined) {
-    const seeds = String(v.seeds).split(",").map((x) => x.trim()).filter((x) => x);
-    if (seeds.length === 0 || seeds.some((x) => !/^\d+$/.test(x))) throw new UsageError(`experiments: --seeds takes non-negative integers, e.g. 1,2,3 (got ${JSON.stringify(v.seeds)})`);
-    plan.seeds = [...new Set(seeds.map(Number))];
-  }
-  return plan;
-}
-
 function dataDir(v: Values): string {
   const d = (v["data-dir"] as string | undefined) ?? process.env.S2S_DATA;
+  if (corpusOf(v) === "wmt-deen") {
+    if (!d) throw new UsageError("experiments: no data: give --data-dir DIR (the wmt-deen directory with train, newstest2013 and newstest2014 .de.gz/.en.gz) or set S2S_DATA");
+    if (!existsSync(d) || !statSync(d).isDirectory()) throw new S2SError(`experiments: wmt-deen directory not found: ${d}`);
+    return d;
+  }
   if (!d) throw new UsageError("experiments: no data: give --data-dir DIR (the Multi30k directory with raw/) or set S2S_DATA");
   if (!existsSync(d) || !statSync(d).isDirectory()) throw new S2SError(`experiments: Multi30k directory not found: ${d} (get it with: s2s data multi30k --out ${d}; then pass it as --data-dir or in S2S_DATA)`);
   return d;
@@ -115,15 +87,18 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
   const log = (m: string) => {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
-  const out = resolve((v.out as string | undefined) ?? (v.quick ? "runs/experiments-quick" : "runs/experiments"));
+  const wmt = corpusOf(v) === "wmt-deen";
+  const out = resolve((v.out as string | undefined) ?? `runs/experiments${wmt ? "-wmt" : ""}${v.quick ? "-quick" : ""}`);
   const where = { root: ROOT, dataEnv: process.env.S2S_DATA };
   const rel = portablePath(out, where);
   const command = portableCommand(["npm run experiments --", ...argv].join(" ").replace(/ --$/, ""), where);
-  const regenerate = `Regenerate: \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --write-docs\` (with the Multi30k directory in \`--data-dir\` or \`S2S_DATA\`; trains whatever is missing, then writes this report) or \`npm run experiments -- ${v.quick ? "--quick " : ""}--out ${rel} --report-only --write-docs\` (report only).`;
+  const flags = `${wmt ? "--corpus wmt-deen " : ""}${v.quick ? "--quick " : ""}`;
+  const regenerate = `Regenerate: \`npm run experiments -- ${flags}--out ${rel} --write-docs\` (with the ${wmt ? "wmt-deen" : "Multi30k"} directory in \`--data-dir\` or \`S2S_DATA\`; trains whatever is missing, then writes this report) or \`npm run experiments -- ${flags}--out ${rel} --report-only --write-docs\` (report only).`;
   const docs = resolve(ROOT, v["docs-dir"] as string);
   // the kept results (keep.ts): with --write-docs, the report's input; not for --quick runs
   if (v.quick && v["keep-dir"] !== undefined) throw new UsageError("experiments: --keep-dir is for full runs (a --quick run's report stays in --out)");
-  const kept = v["write-docs"] && !v.quick ? resolve(ROOT, (v["keep-dir"] as string | undefined) ?? join(v["docs-dir"] as string, "results", "multi30k")) : null;
+  const keepDefault = join(v["docs-dir"] as string, "results", corpusOf(v));
+  const kept = v["write-docs"] && !v.quick ? resolve(ROOT, (v["keep-dir"] as string | undefined) ?? keepDefault) : null;
   const t0 = Date.now();
   let interrupted = false;
   let exit = 0;
@@ -138,7 +113,7 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     process.on("SIGTERM", onSig);
     const runner = new Runner({
       plan, dataDir: dataDir(v), dataName: portablePath(resolve(dataDir(v)), { ...where, isData: true }), out, command, log, sink: process.stderr, quiet,
-      wasm: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined,
+      wasm: v.wasm === "simd" || v.wasm === "relaxed" ? v.wasm : undefined, threads: v.threads as number,
       kept: kept ?? undefined,
       interrupted: () => interrupted,
     });
@@ -158,7 +133,7 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
     // length statistics of the training data, for runs made before the runner wrote them
     const d = (v["data-dir"] as string | undefined) ?? process.env.S2S_DATA;
     const run = await readJson<RunFile>(paths.run(out));
-    if (d && run) for (const pair of run.plan.pairs) await ensureLengthStatsFor(out, pair, d, run.plan.data.trainLimit, run.plan.eval.lengthEdges);
+    if (d && run) for (const pair of run.plan.pairs) await ensureLengthStatsFor(out, pair, d, run.plan.data.trainLimit, run.plan.eval.lengthEdges, run.plan.corpus);
   }
   const reportDir = join(out, "report");
   const data = (v["data-dir"] as string | undefined) ?? process.env.S2S_DATA;
@@ -188,7 +163,7 @@ export async function runExperimentsCli(argv: string[]): Promise<number> {
   }
   if (!md && v["report-only"] && !v.quick) {
     // no run here (a fresh clone): the kept results are the run's JSON
-    const fallback = resolve(ROOT, (v["keep-dir"] as string | undefined) ?? join(v["docs-dir"] as string, "results", "multi30k"));
+    const fallback = resolve(ROOT, (v["keep-dir"] as string | undefined) ?? keepDefault);
     md = await reportFromDir(fallback, reportDir, regenerate, portablePath(fallback, where), false);
     if (md) log(`experiments: ${rel} holds no run; reporting from ${relative(process.cwd(), fallback)}`);
   }

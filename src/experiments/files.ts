@@ -110,6 +110,8 @@ export interface TrainFile {
   stoppedAt: { epoch: number; batch: number; step: number } | null;
   skippedSteps: number;
   sessions: TrainSession[];
+  /** training pairs of a model trained on pairs of at most model.maxWords words (absent for the others: all of prep/) */
+  trainPairs?: number;
 }
 
 export interface ScoreJson {
@@ -149,6 +151,19 @@ export interface LengthRow {
   bp: number | null;
 }
 
+/** One source-length bucket of perplexityByLength. */
+export interface PplRow {
+  label: string;
+  min: number;
+  /** null for the open last bucket */
+  max: number | null;
+  sentences: number;
+  /** reference tokens (pieces and </s>) */
+  tokens: number;
+  /** teacher-forced perplexity of the bucket's references (null when empty) */
+  ppl: number | null;
+}
+
 export interface ExampleResult {
   id: string;
   set: string;
@@ -179,6 +194,10 @@ export interface EvalFile {
   sets: SetResult[];
   /** BLEU by source-length bucket over the test set and its joined versions together, per beam */
   byLength: Record<string, { edges: number[]; sets: string[]; rows: LengthRow[] }>;
+  /** plan.eval.perSetLengths (wmt-deen): BLEU by length of each test set alone (set name → beam → table) */
+  byLengthPerSet?: Record<string, Record<string, { edges: number[]; sets: string[]; rows: LengthRow[] }>>;
+  /** plan.eval.perSetLengths: perplexity of the references by source length, per test set */
+  pplByLength?: Record<string, { edges: number[]; rows: PplRow[] }>;
   examples: ExampleResult[];
   seconds: number;
   machine: Machine;

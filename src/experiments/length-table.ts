@@ -4,7 +4,7 @@
 
 import type { BleuOptions } from "../eval/bleu.js";
 import { bleuByLength, DEFAULT_LENGTH_EDGES, sourceLength } from "../eval/bylength.js";
-import type { LengthRow } from "./files.js";
+import type { LengthRow, PplRow } from "./files.js";
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -17,11 +17,12 @@ export interface LengthSet {
 }
 
 /**
- * BLEU by source length over `sets` together: rows of the standard buckets
- * (DEFAULT_LENGTH_EDGES), each with its segment count per set, BLEU and
- * brevity penalty rounded to 4 decimals (null for an empty bucket).
+ * BLEU by source length over `sets` together: rows of the buckets of `edges`
+ * (default: the standard DEFAULT_LENGTH_EDGES), each with its segment count
+ * per set, BLEU and brevity penalty rounded to 4 decimals (null for an empty
+ * bucket).
  */
-export function lengthTable(sets: readonly LengthSet[], lang: string, bleu: BleuOptions): { edges: number[]; sets: string[]; rows: LengthRow[] } {
+export function lengthTable(sets: readonly LengthSet[], lang: string, bleu: BleuOptions, edges: readonly number[] = DEFAULT_LENGTH_EDGES): { edges: number[]; sets: string[]; rows: LengthRow[] } {
   const sources: number[] = [], hyps: string[] = [], refs: string[] = [], setOf: string[] = [];
   for (const s of sets) {
     s.sources.forEach((src, i) => {
@@ -31,7 +32,7 @@ export function lengthTable(sets: readonly LengthSet[], lang: string, bleu: Bleu
       setOf.push(s.name);
     });
   }
-  const bl = bleuByLength({ sources, hypotheses: hyps, references: [refs], bleu });
+  const bl = bleuByLength({ sources, hypotheses: hyps, references: [refs], bleu, edges });
   const rows: LengthRow[] = bl.rows.map((row) => {
     const bySet: Record<string, number> = {};
     sources.forEach((len, i) => {
@@ -42,5 +43,35 @@ export function lengthTable(sets: readonly LengthSet[], lang: string, bleu: Bleu
       bleu: row.bleu ? round(row.bleu.score) : null, bp: row.bleu ? round(row.bleu.bp) : null,
     };
   });
-  return { edges: [...DEFAULT_LENGTH_EDGES], sets: sets.map((s) => s.name), rows };
+  return { edges: [...edges], sets: sets.map((s) => s.name), rows };
+}
+
+/**
+ * Teacher-forced perplexity of the references by source-length bucket (the
+ * buckets of lengthTable): `logprobs[i]` are the log-probabilities of
+ * reference i's tokens (pieces and </s>); a bucket's perplexity is
+ * exp(−Σ log p / tokens) over its sentences (null for an empty bucket),
+ * rounded to 4 decimals.
+ */
+export function perplexityByLength(sources: readonly string[], logprobs: readonly (readonly number[])[], lang: string, edges: readonly number[] = DEFAULT_LENGTH_EDGES): { edges: number[]; rows: PplRow[] } {
+  if (sources.length !== logprobs.length) throw new Error(`perplexityByLength: ${sources.length} sources but ${logprobs.length} references`);
+  const rows: PplRow[] = [];
+  let lo = 1;
+  for (const e of [...edges, Infinity]) {
+    rows.push({ label: Number.isFinite(e) ? `${lo}-${e}` : `${lo}+`, min: lo, max: Number.isFinite(e) ? e : null, sentences: 0, tokens: 0, ppl: null });
+    lo = e + 1;
+  }
+  const nll = rows.map(() => 0);
+  sources.forEach((src, i) => {
+    const len = sourceLength(src, lang);
+    // length 0 goes into the first bucket, as bleuByLength counts it
+    const b = Math.max(0, rows.findIndex((r) => r.max === null || len <= r.max));
+    rows[b].sentences++;
+    rows[b].tokens += logprobs[i].length;
+    for (const x of logprobs[i]) nll[b] -= x;
+  });
+  rows.forEach((r, b) => {
+    if (r.tokens > 0) r.ppl = round(Math.exp(nll[b] / r.tokens));
+  });
+  return { edges: [...edges], rows };
 }

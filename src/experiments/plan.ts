@@ -1,7 +1,10 @@
 // The experiment plan: which models are compared (docs/results.md), their
 // shared sizes and training budget, the data settings and what is measured.
-// One plan for the real run and a tiny one for --quick; both are written
-// into the output directory (run.json) so the report states them.
+// One plan for the real run and a tiny one for --quick, per corpus (Multi30k,
+// the default, and wmt-deen: Bahdanau et al.'s length experiment); the plan
+// is written into the output directory (run.json) so the report states it.
+// Fields added for wmt-deen are optional and absent from Multi30k's plans, so
+// their JSON, and the keys of runs made before them, stay as they were.
 
 import type { Attention, Cell, DecoderStyle, ModelConfig } from "../model/config.js";
 import { cellKeys, numel, paramSpecs, parseConfig } from "../model/config.js";
@@ -29,6 +32,12 @@ export interface ModelSpec {
    * parameter count is the closest to this LSTM model's (see matchedHidden).
    */
   matchParams?: string;
+  /**
+   * Train only on pairs of at most this many words on both sides (words =
+   * Moses tokens, counted as the length buckets count them: sourceLength of
+   * src/eval/bylength.ts), as Bahdanau et al.'s RNNsearch-30/-50.
+   */
+  maxWords?: number;
 }
 
 /**
@@ -86,8 +95,49 @@ export const MODELS: readonly ModelSpec[] = [
 
 export const MODEL_NAMES = MODELS.map((m) => m.name);
 
+/**
+ * The models of the wmt-deen length experiment: Bahdanau et al. 2014's
+ * Table 1 / Figure 2 at our scale. RNNencdec and RNNsearch, each trained on
+ * the pairs of at most 30 and of at most 50 words; GRU cells (the paper's),
+ * the bahdanau decoder (context fed to the GRU) and, for RNNsearch, additive
+ * attention over a bidirectional encoder. Same sizes for all four.
+ */
+export const WMT_MODELS: readonly ModelSpec[] = [
+  {
+    name: "rnnsearch-50", label: "RNNsearch-50", attention: "additive", decoderStyle: "bahdanau", bidirectional: true, inputFeed: false, reverseSource: false,
+    cell: "gru", maxWords: 50,
+    description: "RNNsearch (Bahdanau et al. 2014): additive attention, bidirectional GRU encoder, GRU decoder fed the context; trained on pairs of at most 50 words",
+  },
+  {
+    name: "rnnencdec-50", label: "RNNencdec-50", attention: "none", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: false,
+    cell: "gru", maxWords: 50,
+    description: "RNNencdec (Cho et al. 2014): no attention, the GRU encoder's last state m̄ is the context at every step; trained on pairs of at most 50 words",
+  },
+  {
+    name: "rnnsearch-30", label: "RNNsearch-30", attention: "additive", decoderStyle: "bahdanau", bidirectional: true, inputFeed: false, reverseSource: false,
+    cell: "gru", maxWords: 30,
+    description: "RNNsearch trained on pairs of at most 30 words",
+  },
+  {
+    name: "rnnencdec-30", label: "RNNencdec-30", attention: "none", decoderStyle: "bahdanau", bidirectional: false, inputFeed: false, reverseSource: false,
+    cell: "gru", maxWords: 30,
+    description: "RNNencdec trained on pairs of at most 30 words",
+  },
+];
+
+export const WMT_MODEL_NAMES = WMT_MODELS.map((m) => m.name);
+
+/** Corpora the experiments run on: Multi30k (the default) and wmt-deen. */
+export const EXPERIMENT_CORPORA = ["multi30k", "wmt-deen"] as const;
+export type ExperimentCorpus = (typeof EXPERIMENT_CORPORA)[number];
+
+/** The models a corpus' plan chooses from. */
+export function corpusModels(corpus: ExperimentCorpus): readonly ModelSpec[] {
+  return corpus === "wmt-deen" ? WMT_MODELS : MODELS;
+}
+
 export function modelSpec(name: string): ModelSpec {
-  const m = MODELS.find((x) => x.name === name);
+  const m = MODELS.find((x) => x.name === name) ?? WMT_MODELS.find((x) => x.name === name);
   if (!m) throw new Error(`unknown model ${name}`);
   return m;
 }
@@ -135,6 +185,8 @@ export interface DataPlan {
   testLimit: number;
   testSplit: string;
   validSplit: string;
+  /** lowercase both sides (absent: true, Multi30k's setting; wmt-deen keeps case: its references are cased) */
+  lowercase?: boolean;
 }
 
 export interface EvalPlan {
@@ -143,11 +195,24 @@ export interface EvalPlan {
   alpha: number;
   /** joined test sets: n consecutive pairs as one (1 = the test set itself) */
   joins: number[];
-  /** upper edges of the source-length buckets: always DEFAULT_LENGTH_EDGES of src/eval/bylength.ts (recorded in run.json) */
+  /** upper edges of the source-length buckets: DEFAULT_LENGTH_EDGES of src/eval/bylength.ts, WMT_LENGTH_EDGES for wmt-deen (recorded in run.json) */
   lengthEdges: number[];
+  /** evaluate the validation set too (absent: true; wmt-deen: false, its dev set selects the model) */
+  valid?: boolean;
+  /**
+   * Heatmap examples: for each N, the test sentence (real, not joined) whose
+   * source length is the closest to N words; the last one at least N words
+   * when the set has one (absent: Multi30k's median / longest ≤ 30 / joined
+   * examples of pickExamples).
+   */
+  exampleWords?: number[];
+  /** also BLEU by length of each test set alone, and perplexity by length (absent: false) */
+  perSetLengths?: boolean;
 }
 
 export interface Plan {
+  /** absent: Multi30k */
+  corpus?: "wmt-deen";
   quick: boolean;
   pairs: string[];
   models: string[];
@@ -189,6 +254,59 @@ export function quickPlan(): Plan {
     },
     data: { bpeMerges: 1000, maxLen: 80, trainLimit: 4000, validLimit: 100, testLimit: 100, testSplit: "test_2016_flickr", validSplit: "val" },
     eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2, 3, 4], lengthEdges: [...DEFAULT_LENGTH_EDGES] },
+  };
+}
+
+/** The length buckets of wmt-deen: 1-10, 11-20, ..., 51-60, 61+ source words (Bahdanau et al.'s Figure 2 goes to 60). */
+export const WMT_LENGTH_EDGES: readonly number[] = [10, 20, 30, 40, 50, 60];
+
+/**
+ * Bahdanau et al. 2014's protocol on wmt-deen at our scale: the four models
+ * of WMT_MODELS with the same sizes, epochs and time budget; dev =
+ * newstest2013 (validation loss selects the model; per-epoch greedy BLEU on
+ * its first 500 sentences), test = newstest2014 de→en and the same with each
+ * 2 consecutive pairs joined (made-up long inputs); cased text and cased BLEU.
+ * Sizes: each model trains in at most about 3 hours on 2 cores with
+ * --threads 2. Measured on a 2-core AMD EPYC shared with other work (load
+ * 7.5–10): the -50 models train on 51,352 pairs, 803 steps and 1.56 M
+ * target tokens an epoch; RNNsearch-50 (7.0 M parameters) ran 0.43 steps/s
+ * (31 minutes an epoch), RNNencdec-50 (7.0 M) 0.33 steps/s at the higher
+ * load (40 minutes), so 4 epochs take 2.1–2.7 hours plus validation. The -30
+ * models train on 37,346 pairs (584 steps, 0.88 M target tokens an epoch):
+ * RNNsearch-30 ran 0.65 steps/s (load 4.6–7), 15 minutes an epoch. The
+ * 180-minute budget stops a slower run (the best model so far is kept, and
+ * the report says so).
+ */
+export function wmtPlan(): Plan {
+  return {
+    corpus: "wmt-deen",
+    quick: false,
+    pairs: ["de-en"],
+    models: [...WMT_MODEL_NAMES],
+    sizes: { emb: 256, hidden: 256, attnDim: 256, layers: 1 },
+    train: {
+      epochs: 4, batchSentences: 64, lr: 2e-3, schedule: "plateau", decay: 0.5, dropout: 0.3, labelSmoothing: 0.1,
+      clip: 5, initRange: 0.1, seed: 1, budgetMinutes: 180, checkpointEvery: 200, validBleuLimit: 500,
+    },
+    data: { bpeMerges: 10000, maxLen: 0, trainLimit: 0, validLimit: 0, testLimit: 0, testSplit: "newstest2014", validSplit: "newstest2013", lowercase: false },
+    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2], lengthEdges: [...WMT_LENGTH_EDGES], valid: false, exampleWords: [30, 45, 60], perSetLengths: true },
+  };
+}
+
+/** wmt-deen in a few minutes: 3,000 training pairs, tiny models, 2 of the 4 models, 150 test sentences. */
+export function wmtQuickPlan(): Plan {
+  return {
+    corpus: "wmt-deen",
+    quick: true,
+    pairs: ["de-en"],
+    models: ["rnnsearch-50", "rnnencdec-30"],
+    sizes: { emb: 64, hidden: 128, attnDim: 64, layers: 1 },
+    train: {
+      epochs: 2, batchSentences: 32, lr: 3e-3, schedule: "constant", decay: 0.5, dropout: 0, labelSmoothing: 0.1,
+      clip: 5, initRange: 0.1, seed: 1, budgetMinutes: 180, checkpointEvery: 25, validBleuLimit: 50,
+    },
+    data: { bpeMerges: 1000, maxLen: 0, trainLimit: 3000, validLimit: 100, testLimit: 150, testSplit: "newstest2014", validSplit: "newstest2013", lowercase: false },
+    eval: { beams: [1, 5], alpha: 0.6, joins: [1, 2], lengthEdges: [...WMT_LENGTH_EDGES], valid: false, exampleWords: [30, 45, 60], perSetLengths: true },
   };
 }
 
@@ -257,14 +375,8 @@ export function modelDir(name: string, seed: number, plan: Plan): string {
   return seed === plan.train.seed ? name : `${name}-seed${seed}`;
 }
 
-/** The model name and seed of a model directory (modelDir's inverse). */
-export function parseModelDir(dir: string, plan: Plan): { name: string; seed: number } {
-  const m = /^(.*)-seed(\d+)$/.exec(dir);
-  return m && MODEL_NAMES.includes(m[1]) ? { name: m[1], seed: Number(m[2]) } : { name: dir, seed: plan.train.seed };
-}
-
 /** Settings of run.json that must not change (the seed excepted: other seeds train into their own directories) between invocations into one directory. */
 export function planIdentity(p: Plan): string {
   const { budgetMinutes: _b, checkpointEvery: _c, seed: _s, ...train } = p.train;
-  return JSON.stringify({ quick: p.quick, sizes: p.sizes, train, data: p.data, eval: p.eval });
+  return JSON.stringify({ ...(p.corpus ? { corpus: p.corpus } : {}), quick: p.quick, sizes: p.sizes, train, data: p.data, eval: p.eval });
 }

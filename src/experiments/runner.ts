@@ -1,15 +1,17 @@
 // The experiment runner: for each language pair, prepare the data (the
-// pipeline of `s2s prepare`: Moses tokenization lowercased as the dataset's
-// tok/ files, joint BPE), train every model of the plan with the same data,
-// sizes and budget, evaluate it, and write JSON (files.ts). Resumable: a
-// finished model is skipped, an unfinished one continues from its checkpoint.
+// pipeline of `s2s prepare`: Moses tokenization, for Multi30k lowercased as
+// the dataset's tok/ files, for wmt-deen cased; joint BPE), train every model
+// of the plan with the same data, sizes and budget, evaluate it, and write
+// JSON (files.ts). Resumable: a finished model is skipped, an unfinished one
+// continues from its checkpoint.
 
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SentencePair } from "../data/corpus.js";
+import { describeSkipped, type SentencePair } from "../data/corpus.js";
 import { joinConsecutive } from "../data/join.js";
 import { loadMulti30k } from "../data/multi30k.js";
+import { loadWmtDeen } from "../data/wmt.js";
 import type { PairIds } from "../decode/score.js";
 import { loadEngine } from "../engine/load-node.js";
 import type { Engine } from "../engine/engine.js";
@@ -26,7 +28,7 @@ import { formatDuration, Progress, type ProgressSink } from "../train/progress.j
 import { DEFAULT_TRAIN, Trainer, validationLoss, type TrainConfig } from "../train/trainer.js";
 import { isKept } from "./keep.js";
 import type { RefSet } from "./significance.js";
-import { lengthTable } from "./length-table.js";
+import { lengthTable, perplexityByLength } from "./length-table.js";
 import { encodeSources, modelPairs, pairIds, perplexity, referenceLogprobs, translateSources, type SourceText } from "./decode.js";
 import {
   FORMAT_VERSION, load1, machineInfo, paths, readJson, RUN_FORMAT, writeJson,
@@ -53,6 +55,8 @@ export interface RunnerOptions {
   wasm?: "simd" | "relaxed";
   /** kept results (keep.ts): a model kept there under the same settings is not trained again */
   kept?: string;
+  /** threads for the large matrix products (results are identical for any number) */
+  threads?: number;
   /** polled between steps and stages: true = checkpoint and stop */
   interrupted: () => boolean;
 }
@@ -78,6 +82,10 @@ interface PairData {
   src: string;
   tgt: string;
   prep: PreparedData;
+  /** the training text (after --limit): models with maxWords train on its pairs of at most that many words */
+  trainText: SentencePair[];
+  /** words (Moses tokens) of the longer side of each training pair, computed when a model needs it */
+  trainWords?: number[];
   sets: EvalSet[];
   examples: { id: string; set: string; index: number }[];
 }
@@ -88,14 +96,22 @@ function scoreJson(b: BleuScore): ScoreJson {
   return { score: round(b.score), bp: round(b.bp), ratio: round(b.ratio), sys_len: b.sys_len, ref_len: b.ref_len, precisions: b.precisions.map((p) => round(p)) };
 }
 
+/** Lowercased text and case-insensitive BLEU (Multi30k), or cased (wmt-deen). */
+export function lowercased(plan: Plan): boolean {
+  return plan.data.lowercase ?? true;
+}
+
 export class Runner {
   private engineVariant = "simd";
+  private current: Engine | null = null;
 
   constructor(private readonly o: RunnerOptions) {}
 
   private async engine(): Promise<Engine> {
     // a fresh engine (memory) per model: models and optimizer state are never freed inside one
-    const e = await loadEngine({ variant: this.o.wasm });
+    this.current?.close();
+    const e = await loadEngine({ variant: this.o.wasm, threads: this.o.threads ?? 1 });
+    this.current = e;
     this.engineVariant = e.variant;
     return e;
   }
@@ -154,6 +170,8 @@ export class Runner {
         }
       }
     }
+    this.current?.close();
+    this.current = null;
   }
 
   // ---------------------------------------------------------------- data
@@ -166,7 +184,13 @@ export class Runner {
     const load = (split: string, limit: number): SentencePair[] => {
       let p: SentencePair[];
       try {
-        p = loadMulti30k(dataDir, split, src, tgt);
+        if (plan.corpus === "wmt-deen") {
+          // pairs with an empty side are left out (counted, one line), the others keep their order
+          const a = loadWmtDeen(dataDir, split, src, tgt);
+          const note = describeSkipped(`${tag} ${split}`, a);
+          if (note) log(note);
+          p = a.pairs;
+        } else p = loadMulti30k(dataDir, split, src, tgt);
       } catch (e) {
         throw new S2SError((e as Error).message);
       }
@@ -176,8 +200,9 @@ export class Runner {
     const valid = load(d.validSplit, d.validLimit);
     const test = load(d.testSplit, d.testLimit);
     const dir = paths.prep(out, pair);
+    const lowercase = lowercased(plan);
     const settings = {
-      tokenizer: "moses", lowercase: true, bpe: "joint", bpe_merges: d.bpeMerges, bpe_min_freq: 2, bpe_vocab_threshold: 0,
+      tokenizer: "moses", lowercase, bpe: "joint", bpe_merges: d.bpeMerges, bpe_min_freq: 2, bpe_vocab_threshold: 0,
       vocab_min_freq: 1, vocab_max_size: null, max_len: d.maxLen, limit: d.trainLimit || null,
     };
     let prep: PreparedData;
@@ -191,7 +216,7 @@ export class Runner {
       const t0 = Date.now();
       log(`${tag} preparing: ${train.length} training pairs, joint BPE ${d.bpeMerges} merges`);
       const learned = learnPipeline(train, {
-        type: "moses", srcLang: src, tgtLang: tgt, lowercase: true, bpe: "joint", merges: d.bpeMerges, bpeMinFreq: 2,
+        type: "moses", srcLang: src, tgtLang: tgt, lowercase, bpe: "joint", merges: d.bpeMerges, bpeMinFreq: 2,
         bpeVocabThreshold: 0, vocabMinFreq: 1, log: (m) => log(`${tag} ${m}`),
       });
       const tr = encodePairs(learned.pipeline, train, d.maxLen);
@@ -204,12 +229,12 @@ export class Runner {
       };
       prep = { pipeline: learned.pipeline, tokenizerJson: learned.tokenizerJson, train: tr.ids, valid: va.ids, validText: valid, manifest };
       await writePrepared(dir, prep);
-      log(`${tag} prepared in ${formatDuration((Date.now() - t0) / 1000)}: vocabularies ${learned.stats.src_vocab}/${learned.stats.tgt_vocab}, ${tr.ids.length} training pairs (${tr.dropped} longer than ${d.maxLen} pieces left out)`);
+      log(`${tag} prepared in ${formatDuration((Date.now() - t0) / 1000)}: vocabularies ${learned.stats.src_vocab}/${learned.stats.tgt_vocab}, ${tr.ids.length} training pairs (${tr.dropped} ${d.maxLen > 0 ? `longer than ${d.maxLen} pieces ` : "empty after tokenization "}left out)`);
     }
     const pipeline = prep.pipeline;
     // the tokenization must be the dataset's own (tok/SPLIT.lc.norm.tok.LANG)
     const checkPath = paths.check(out, pair);
-    if (!existsSync(checkPath)) {
+    if (plan.corpus === undefined && !existsSync(checkPath)) {
       const check: PrepCheck = { splits: [] };
       for (const [split, limit] of [["train", d.trainLimit], [d.validSplit, d.validLimit], [d.testSplit, d.testLimit]] as const) {
         let raw: SentencePair[], tok: SentencePair[];
@@ -235,12 +260,13 @@ export class Runner {
     const mk = (name: string, description: string, pairs: SentencePair[]) => {
       sets.push({ name, description, pairs, sources: encodeSources(pipeline, pairs.map((p) => p.src)), ids: pairIds(pipeline, pairs) });
     };
-    mk("val", `${d.validSplit}${d.validLimit ? ` (first ${valid.length})` : ""}`, valid);
+    if (plan.eval.valid ?? true) mk("val", `${d.validSplit}${d.validLimit ? ` (first ${valid.length})` : ""}`, valid);
     for (const n of plan.eval.joins) {
       if (n === 1) mk("test", `${d.testSplit}${d.testLimit ? ` (first ${test.length})` : ""}`, test);
-      else mk(`test_join${n}`, `${d.testSplit}${d.testLimit ? ` (first ${test.length})` : ""} with each ${n} consecutive pairs joined into one`, joinConsecutive(test, n));
+      else mk(`test_join${n}`, `${d.testSplit}${d.testLimit ? ` (first ${test.length})` : ""} with each ${n} consecutive pairs joined into one${plan.corpus ? " (made-up long inputs)" : ""}`, joinConsecutive(test, n));
     }
-    return { pair, src, tgt, prep, sets, examples: pickExamples(sets) };
+    const examples = plan.eval.exampleWords ? pickRealExamples(sets, plan.eval.exampleWords) : pickExamples(sets);
+    return { pair, src, tgt, prep, trainText: train, sets, examples };
   }
 
   // ---------------------------------------------------------------- training
@@ -270,7 +296,8 @@ export class Runner {
       tokenizer: pd.prep.tokenizerJson,
       experiment: JSON.stringify({ pair, model: spec.name, reverse_source: spec.reverseSource }),
     });
-    recordTrainLength(model.metadata, longestSource(pd.prep.train));
+    const trainIds = this.trainIds(pd, spec);
+    recordTrainLength(model.metadata, longestSource(trainIds));
     initialize(model, { kind: "uniform", range: plan.train.initRange }, plan.train.seed);
     const t = plan.train;
     const cfg: TrainConfig = {
@@ -278,7 +305,7 @@ export class Runner {
       dropout: t.dropout, labelSmoothing: t.labelSmoothing, clip: t.clip, seed: t.seed, schedule: t.schedule, decay: t.decay,
       patience: 0, checkpointEvery: t.checkpointEvery,
     };
-    const train = modelPairs(pd.prep.train, spec.reverseSource);
+    const train = modelPairs(trainIds, spec.reverseSource);
     const valid = modelPairs(pd.prep.valid ?? [], spec.reverseSource);
     const trainer = new Trainer(model, train, valid.length > 0 ? valid : null, cfg);
     const ckpt = paths.ckpt(out, pair, run.dir);
@@ -295,6 +322,7 @@ export class Runner {
       format: "s2s-experiment-train", version: FORMAT_VERSION, pair, model: spec, key, config, params: model.paramCount,
       status: "training", wallSeconds: 0, trainSeconds: 0, epochTgtTokens, stepsPerEpoch, history: [], bestEpoch: null, bestValidLoss: null,
       stoppedAt: null, skippedSteps: 0, sessions: [],
+      ...(spec.maxWords !== undefined ? { trainPairs: train.length } : {}),
     };
     file.status = "training";
     file.stoppedAt = null;
@@ -345,7 +373,7 @@ export class Runner {
       },
       validate: validText.length > 0 ? (m) => {
         const hyps = translateSources(m, pipeline, validSources, { beam: 1, alpha: plan.eval.alpha, reverse: spec.reverseSource });
-        return { BLEU: round(corpusBleu(hyps.map((h) => h.text), [validText.map((p) => p.tgt)], { lowercase: true }).score) };
+        return { BLEU: round(corpusBleu(hyps.map((h) => h.text), [validText.map((p) => p.tgt)], { lowercase: lowercased(plan) }).score) };
       } : undefined,
       saveBest: (m) => writeFileAtomic(paths.best(out, pair, run.dir), m.toBytes()),
       saveCheckpoint: async (bytes) => {
@@ -382,6 +410,17 @@ export class Runner {
     log(`${tag} trained: ${file.history.length} epochs in ${formatDuration(file.wallSeconds)}; best epoch ${file.bestEpoch} (validation loss ${file.bestValidLoss?.toFixed(4)}${last?.metrics.BLEU !== undefined ? `, last BLEU ${last.metrics.BLEU.toFixed(2)}` : ""})`);
   }
 
+  /** The training pairs of one model: all of the prepared ones, or (maxWords) those of at most that many words on both sides. */
+  private trainIds(pd: PairData, spec: ModelSpec): PairIds[] {
+    if (spec.maxWords === undefined) return pd.prep.train;
+    pd.trainWords ??= pd.trainText.map((p) => Math.max(sourceLength(p.src, pd.src), sourceLength(p.tgt, pd.tgt)));
+    const words = pd.trainWords;
+    const kept = pd.trainText.filter((_, i) => words[i] <= spec.maxWords!);
+    const enc = encodePairs(pd.prep.pipeline, kept, this.o.plan.data.maxLen);
+    this.o.log(`[${pd.pair} ${spec.name}] ${enc.ids.length} of ${pd.trainText.length} training pairs have at most ${spec.maxWords} words on both sides`);
+    return enc.ids;
+  }
+
   /** Stderr sink that prefixes every line with the model's tag. */
   private prefixed(tag: string): ProgressSink {
     const sink = this.o.sink;
@@ -406,12 +445,14 @@ export class Runner {
     const rev = spec.reverseSource;
     const hypDir = paths.hyps(out, pair, run.dir);
     await mkdir(hypDir, { recursive: true });
-    const bopts = { lowercase: true };
+    const bopts = { lowercase: lowercased(plan) };
     const results: SetResult[] = [];
     const hypsBy = new Map<string, Map<number, string[]>>();
+    const logprobsBy = new Map<string, number[][]>();
     for (const set of pd.sets) {
       this.check();
       const lp = referenceLogprobs(model, set.ids, rev);
+      logprobsBy.set(set.name, lp);
       const pp = perplexity(lp);
       const refs = [set.pairs.map((p) => p.tgt)];
       const words = set.sources.map((s) => s.words);
@@ -447,10 +488,22 @@ export class Runner {
     // BLEU by source length over the test set and its joined versions together
     const lenSets = pd.sets.filter((s) => s.name === "test" || s.name.startsWith("test_join"));
     const byLength: EvalFile["byLength"] = {};
-    for (const beam of plan.eval.beams) {
-      byLength[String(beam)] = lengthTable(lenSets.map((s) => ({
-        name: s.name, sources: s.pairs.map((p) => p.src), hypotheses: hypsBy.get(s.name)!.get(beam)!, references: s.pairs.map((p) => p.tgt),
-      })), pd.src, bopts);
+    const edges = plan.eval.lengthEdges;
+    const lengthSet = (s: EvalSet, beam: number) => ({
+      name: s.name, sources: s.pairs.map((p) => p.src), hypotheses: hypsBy.get(s.name)!.get(beam)!, references: s.pairs.map((p) => p.tgt),
+    });
+    for (const beam of plan.eval.beams) byLength[String(beam)] = lengthTable(lenSets.map((s) => lengthSet(s, beam)), pd.src, bopts, edges);
+    // each test set alone (real sentences apart from made-up joined ones), and perplexity by length
+    let perSet: Pick<EvalFile, "byLengthPerSet" | "pplByLength"> = {};
+    if (plan.eval.perSetLengths) {
+      const byLengthPerSet: NonNullable<EvalFile["byLengthPerSet"]> = {};
+      const pplByLength: NonNullable<EvalFile["pplByLength"]> = {};
+      for (const s of lenSets) {
+        byLengthPerSet[s.name] = {};
+        for (const beam of plan.eval.beams) byLengthPerSet[s.name][String(beam)] = lengthTable([lengthSet(s, beam)], pd.src, bopts, edges);
+        pplByLength[s.name] = perplexityByLength(s.pairs.map((p) => p.src), logprobsBy.get(s.name)!, pd.src, edges);
+      }
+      perSet = { byLengthPerSet, pplByLength };
     }
     // examples: the best beam's output with its attention, and the references' log-probabilities
     const beam = Math.max(...plan.eval.beams);
@@ -470,7 +523,7 @@ export class Runner {
     const file: EvalFile = {
       format: "s2s-experiment-eval", version: FORMAT_VERSION, pair, model: run.dir, key: evalKey(plan, pair, spec),
       bleuSignature: bleuSignature(1, bopts), chrfSignature: chrfSignature(1, bopts),
-      sets: results, byLength, examples, seconds: round((Date.now() - t0) / 1000, 1), machine: machineInfo(engine.variant),
+      sets: results, byLength, ...perSet, examples, seconds: round((Date.now() - t0) / 1000, 1), machine: machineInfo(engine.variant),
     };
     await writeJson(paths.eval(out, pair, run.dir), file);
     log(`${tag} evaluated in ${formatDuration(file.seconds)}: ${paths.eval(out, pair, run.dir)}`);
@@ -501,7 +554,7 @@ export function testRefSets(dataDir: string, plan: Plan, pair: string): RefSet[]
   const [src, tgt] = splitPair(pair);
   let test: SentencePair[];
   try {
-    test = loadMulti30k(dataDir, plan.data.testSplit, src, tgt);
+    test = plan.corpus === "wmt-deen" ? loadWmtDeen(dataDir, plan.data.testSplit, src, tgt).pairs : loadMulti30k(dataDir, plan.data.testSplit, src, tgt);
   } catch (e) {
     throw new S2SError((e as Error).message);
   }
@@ -513,10 +566,10 @@ export function testRefSets(dataDir: string, plan: Plan, pair: string): RefSet[]
 }
 
 /** For --report-only: the length statistics of runs made before they existed (needs the data). */
-export async function ensureLengthStatsFor(out: string, pair: string, dataDir: string, trainLimit: number, edges: readonly number[]): Promise<void> {
+export async function ensureLengthStatsFor(out: string, pair: string, dataDir: string, trainLimit: number, edges: readonly number[], corpus?: Plan["corpus"]): Promise<void> {
   if (existsSync(paths.lengths(out, pair)) || !existsSync(join(paths.prep(out, pair), PREPARED.manifest))) return;
   const [src, tgt] = splitPair(pair);
-  let train = loadMulti30k(dataDir, "train", src, tgt);
+  let train = corpus === "wmt-deen" ? loadWmtDeen(dataDir, "train", src, tgt).pairs : loadMulti30k(dataDir, "train", src, tgt);
   if (trainLimit > 0) train = train.slice(0, trainLimit);
   await ensureLengthStats(out, pair, train, src, edges);
 }
@@ -552,5 +605,33 @@ export function pickExamples(sets: readonly { name: string; sources: SourceText[
     const c = closest(joined, 50);
     if (c >= 0) out.push({ id: "joined-long", set: joined.name, index: c });
   }
+  return out;
+}
+
+/**
+ * Example sentences for heatmaps of real long sentences, the same for every
+ * model: for each N of `words`, the test sentence whose source length is the
+ * closest to N (the first of equals), and for the last N the closest among
+ * those of at least N words when there is one (its id says "plus"). Each
+ * sentence is used once.
+ */
+export function pickRealExamples(sets: readonly { name: string; sources: SourceText[] }[], words: readonly number[]): { id: string; set: string; index: number }[] {
+  const test = sets.find((s) => s.name === "test");
+  if (!test || test.sources.length === 0) return [];
+  const out: { id: string; set: string; index: number }[] = [];
+  const used = new Set<number>();
+  words.forEach((n, k) => {
+    const last = k === words.length - 1;
+    const atLeast = last && test.sources.some((x, i) => x.words >= n && !used.has(i));
+    let best = -1, bd = Infinity;
+    test.sources.forEach((x, i) => {
+      if (used.has(i) || (atLeast && x.words < n)) return;
+      const dd = Math.abs(x.words - n);
+      if (dd < bd) { bd = dd; best = i; }
+    });
+    if (best < 0) return;
+    used.add(best);
+    out.push({ id: `real-${n}${atLeast ? "plus" : ""}`, set: "test", index: best });
+  });
   return out;
 }

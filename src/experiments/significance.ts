@@ -219,7 +219,7 @@ export async function updateSignificance(dir: string, refs: ((pair: string) => R
     }
     const t0 = Date.now();
     const f = await computeSignificance({
-      dir, pair, srcLang: pair.split("-")[0], models: ordered, sets: refs(pair), beams, edges: run.plan.eval.lengthEdges, bleu: { lowercase: true },
+      dir, pair, srcLang: pair.split("-")[0], models: ordered, sets: refs(pair), beams, edges: run.plan.eval.lengthEdges, bleu: { lowercase: run.plan.data.lowercase ?? true },
       within: cellPairs(ordered),
     });
     await writeSignificance(dir, f);

@@ -143,6 +143,8 @@ export const PREPARED = {
   valid: "valid.ids.jsonl",
   validSrc: "valid.src.txt",
   validRef: "valid.ref.txt",
+  testSrc: "test.src.txt",
+  testRef: "test.ref.txt",
 } as const;
 
 export const PREPARED_FORMAT = "s2s-prepared";
@@ -154,6 +156,8 @@ export interface PreparedData {
   valid: PairIds[] | null;
   /** raw validation text, for BLEU */
   validText: SentencePair[] | null;
+  /** raw test text, kept for s2s eval --src/--ref (s2s prepare --test; absent or null: none) */
+  testText?: SentencePair[] | null;
   manifest: Record<string, unknown>;
 }
 
@@ -175,6 +179,10 @@ export async function writePrepared(dir: string, d: PreparedData): Promise<void>
     await writeFileAtomic(join(dir, PREPARED.valid), enc(idsLines(d.valid)));
     await writeFileAtomic(join(dir, PREPARED.validSrc), enc(d.validText.map((p) => oneLineText(p.src) + "\n").join("")));
     await writeFileAtomic(join(dir, PREPARED.validRef), enc(d.validText.map((p) => oneLineText(p.tgt) + "\n").join("")));
+  }
+  if (d.testText) {
+    await writeFileAtomic(join(dir, PREPARED.testSrc), enc(d.testText.map((p) => oneLineText(p.src) + "\n").join("")));
+    await writeFileAtomic(join(dir, PREPARED.testRef), enc(d.testText.map((p) => oneLineText(p.tgt) + "\n").join("")));
   }
   await writeFileAtomic(join(dir, PREPARED.manifest), enc(JSON.stringify(d.manifest, null, 2) + "\n"));
 }
