@@ -380,3 +380,8 @@ export function planIdentity(p: Plan): string {
   const { budgetMinutes: _b, checkpointEvery: _c, seed: _s, ...train } = p.train;
   return JSON.stringify({ ...(p.corpus ? { corpus: p.corpus } : {}), quick: p.quick, sizes: p.sizes, train, data: p.data, eval: p.eval });
 }
+
+/** The models the report compares first: the headline attention model and the no-attention baseline of the plan's corpus. */
+export function roles(plan: { corpus?: string }): { head: string; base: string } {
+  return plan.corpus === "wmt-deen" ? { head: "rnnsearch-50", base: "rnnencdec-50" } : { head: "rnnsearch", base: "rnnenc" };
+}

@@ -14,7 +14,7 @@ import { BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResul
 import { sourceLength } from "../eval/bylength.js";
 import { paths, readJson, writeJson, type EvalFile, type RunFile } from "./files.js";
 import { expectedHyps, keptHyps } from "./keep.js";
-import { MODELS } from "./plan.js";
+import { MODELS, roles } from "./plan.js";
 
 /** Buckets with fewer segments than this get no bootstrap (too few to resample). */
 export const MIN_BUCKET_SEGMENTS = 30;
@@ -188,13 +188,11 @@ export function cellPairs(models: readonly string[]): [string, string][] {
   return out;
 }
 
-/** The baseline of the comparison: the model without attention. */
-export const BASELINE = "rnnenc";
 
 /**
  * Brings every pair's significance.json of a run directory (or kept tree) up
  * to date: the models evaluated there with all their test-set translations
- * (one seed each: the plan's), the baseline first. `refs` gives a pair's
+ * (one seed each: the plan's), the baseline (roles) first. `refs` gives a pair's
  * sets from the data, or null when the data is not at hand: a stale file is
  * then left as it is and the report leaves the bootstrap out (`log` says so).
  */
@@ -210,8 +208,9 @@ export async function updateSignificance(dir: string, refs: ((pair: string) => R
       const have = await keptHyps(dir, pair, name);
       if (expectedHyps(e).every((f) => have.includes(f))) models.push(name);
     }
-    if (!models.includes(BASELINE) || models.length < 2) continue;
-    const ordered = [BASELINE, ...models.filter((m) => m !== BASELINE)];
+    const base = roles(run.plan).base;
+    if (!models.includes(base) || models.length < 2) continue;
+    const ordered = [base, ...models.filter((m) => m !== base)];
     if (await currentSignificance(dir, pair, ordered, beams)) continue;
     if (!refs) {
       log(`[${pair}] paired bootstrap not brought up to date: it needs the references (give --data-dir or set S2S_DATA)`);
@@ -220,7 +219,7 @@ export async function updateSignificance(dir: string, refs: ((pair: string) => R
     const t0 = Date.now();
     const f = await computeSignificance({
       dir, pair, srcLang: pair.split("-")[0], models: ordered, sets: refs(pair), beams, edges: run.plan.eval.lengthEdges, bleu: { lowercase: run.plan.data.lowercase ?? true },
-      within: cellPairs(ordered),
+      within: run.plan.corpus === "wmt-deen" ? [["rnnsearch-30", "rnnencdec-30"] as [string, string]].filter(([a, b]) => ordered.includes(a) && ordered.includes(b)) : cellPairs(ordered),
     });
     await writeSignificance(dir, f);
     log(`[${pair}] paired bootstrap of ${ordered.length} models (${f.samples} resamples) in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${significancePath(dir, pair)}`);
