@@ -130,7 +130,7 @@ if (cells.length) {
   p();
   const same = cells.filter((t) => t.vsSameMethod);
   if (same.length) {
-    p("Where the LSTM's faster variant is `[x;h] gemm_nt`, the GRU step against the LSTM's `2×gemm_nt`, the method the GRU step uses (not a target): " +
+    p("Where the LSTM's faster variant is not the method of the GRU's, the GRU step against the LSTM's variant of that method (not a target): " +
       same.map((t) => `${t.what} (${t.build}) ${ms(t.num.median)} / ${ms(t.vsSameMethod!.median)} ms = ${t.vsSameMethod!.ratio.toFixed(2)}×`).join("; ") + ".");
     p();
   }
@@ -159,8 +159,13 @@ p("  LSTM: `2×gemm_nt` computes x·W_ihᵀ + b, then accumulates h·W_hhᵀ (β
 p("  then `lstm_cell_forward`; `[x;h] gemm_nt` keeps x and h side by side in one");
 p("  row and W_ih, W_hh side by side in one [4H, E+H] matrix, so one GEMM gives the");
 p("  gates (the cell writes h′ back into the row for the next step).");
-p("  GRU: `gemm_nt` for x·W_ihᵀ + b_ih and another for h·W_hhᵀ + b_hh into a separate");
-p("  buffer (r multiplies only the recurrent part of the n gate), then `gru_cell_forward`.");
+p("  `2×gemm_pn` and `[x;h] gemm_pn`: the same with W read from column panels (`gemm_pn`,");
+p("  what decoding runs for at most 8 rows of a packed model; batch 1 only).");
+p("  GRU: `2×gemm_nt` is `gemm_nt` for x·W_ihᵀ + b_ih and another for h·W_hhᵀ + b_hh into a separate");
+p("  buffer (r multiplies only the recurrent part of the n gate), then `gru_cell_forward`;");
+p("  `[x;h] r,z gemm_nt` takes r and z from one product of [x; h] with [W_i· W_h·] rows and");
+p("  bias b_i· + b_h·, and n from x·W_inᵀ + b_in and h·W_hnᵀ + b_hn apart (the r and z blocks of");
+p("  the recurrent buffer stay 0); the `gemm_pn` variants read W from column panels.");
 p("  RNN: as the LSTM's `2×gemm_nt` (one bias b_ih + b_hh), then `rnn_cell_forward`.");
 p("  Attention: `gemm_nt` for the query projection, then `attention_additive_forward`");
 p("  over precomputed keys (L valid positions, no padding).");
