@@ -287,6 +287,8 @@ interface TrainResults {
     torch?: { torch: string; blas: string[] } | null;
     torchTargets?: { ours: string; vs: string; min: number; ratio: number | null; met: boolean | null }[];
     ofPeakTarget?: { impl: string; min: number; ofPeak: number; met: boolean };
+    /** the run that measured the case (absent in older files: the file's run) */
+    measured?: { date: string; loadavgStart: number[]; loadavgEnd: number[]; gemmPeakGflops: Record<string, number> };
   }[];
   /** why PyTorch was not measured (null: it was) */
   torch?: string | null;
@@ -310,6 +312,13 @@ function trainSection(t: TrainResults): void {
     p();
     p(`${c.data}; ${c.targetTokens} target tokens and ${(c.gflopPerStep).toFixed(2)} GFLOP per step; ${(c.parameters / 1e6).toFixed(2)} M parameters.`);
     p();
+    const m = c.measured;
+    if (m) {
+      const same = t.cases.filter((x) => x.measured?.date === m.date).map((x) => `(${x.id})`);
+      p(`Measured ${m.date === t.date ? "in the run above" : `in an earlier run, ${m.date}`}${same.length > 1 ? `, with ${same.filter((x) => x !== `(${c.id})`).join(", ")}` : ""}: ` +
+        `load average ${load(m.loadavgStart)} at the start of this case, ${load(m.loadavgEnd)} at its end; GEMM peak of that run ${Object.entries(m.gemmPeakGflops).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")} GFLOP/s.`);
+      p();
+    }
     if (c.torch) p(`PyTorch ${c.torch.torch}, BLAS loaded by the process: ${c.torch.blas.map((b) => `\`${b.split("/").pop()}\``).join(", ")}.`);
     else if (t.torch) p(`PyTorch not measured: ${t.torch}.`);
     if (c.torch || t.torch) p();
