@@ -71,102 +71,11 @@ export function pack_panels(N: i32, K: i32, w: usize, ldw: i32, p: usize): void 
   }
 }
 
-/** C rows i..i+3, panel columns j0..j0+n = A rows i..i+3 · panel at pj (K rows of 8 floats). */
-// @ts-ignore: decorator
-@inline function rows4(a0: usize, sa: usize, pj: usize, K: i32, c0p: usize, sc: usize, bias: usize, j0: i32, n: i32, beta: i32): void {
-  const a1 = a0 + sa, a2 = a1 + sa, a3 = a2 + sa;
-  // 4 rows × 8 columns: 8 accumulators; per k 4 splats, 2 loads, 8 madds
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  let q = pj;
-  for (let k = 0; k < K; k++) {
-    const o = <usize>k << 2;
-    const w0 = v128.load(q), w1 = v128.load(q, 16);
-    let x = v128.load32_splat(a0 + o);
-    c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
-    x = v128.load32_splat(a1 + o);
-    c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
-    x = v128.load32_splat(a2 + o);
-    c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
-    x = v128.load32_splat(a3 + o);
-    c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
-    q += PANEL_BYTES_PER_K;
-  }
-  storeRow(c0p, bias, j0, n, c00, c01, beta);
-  storeRow(c0p + sc, bias, j0, n, c10, c11, beta);
-  storeRow(c0p + 2 * sc, bias, j0, n, c20, c21, beta);
-  storeRow(c0p + 3 * sc, bias, j0, n, c30, c31, beta);
-}
-
-/** C rows i, i+1, panel columns j0..j0+n = A rows i, i+1 · panel at pj. */
-// @ts-ignore: decorator
-@inline function rows2(a0: usize, sa: usize, pj: usize, K: i32, c0p: usize, sc: usize, bias: usize, j0: i32, n: i32, beta: i32): void {
-  const a1 = a0 + sa;
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
-  let q = pj;
-  for (let k = 0; k < K; k++) {
-    const o = <usize>k << 2;
-    const w0 = v128.load(q), w1 = v128.load(q, 16);
-    let x = v128.load32_splat(a0 + o);
-    c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
-    x = v128.load32_splat(a1 + o);
-    c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
-    q += PANEL_BYTES_PER_K;
-  }
-  storeRow(c0p, bias, j0, n, c00, c01, beta);
-  storeRow(c0p + sc, bias, j0, n, c10, c11, beta);
-}
-
-// One row of A (greedy decoding: the only row). Per accumulator one madd per
-// two k, so the madd latency (4 cycles for the relaxed build's FMA) bounds the
-// loop unless enough accumulators run side by side; V8 hoists all loads of a
-// basic block to its top, so an unrolled body without a block boundary spills
-// (16 xmm registers). Hence: two panels at once (8 accumulators: even k into
-// c0..c3's lanes 0–7 of each panel, odd k into the other four), one k per
-// block, the blocks split by the real exit test of an odd K. Each accumulator
-// sums the same products in the same order as with one panel at a time, so
-// the results do not depend on how the panels are paired.
-
-/** C row, panel columns j0..j0+n = A row · panel at pj (one panel). */
-// @ts-ignore: decorator
-@inline function row1(a0: usize, pj: usize, K: i32, cp: usize, bias: usize, j0: i32, n: i32, beta: i32): void {
-  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
-  let q = pj, pa = a0;
-  for (let rem = K; rem > 0; rem -= 2) {
-    let x = v128.load32_splat(pa);
-    c0 = madd(x, v128.load(q), c0); c1 = madd(x, v128.load(q, 16), c1);
-    if (rem == 1) break;
-    x = v128.load32_splat(pa, 4);
-    c2 = madd(x, v128.load(q, 32), c2); c3 = madd(x, v128.load(q, 48), c3);
-    q += 2 * PANEL_BYTES_PER_K; pa += 8;
-  }
-  storeRow(cp, bias, j0, n, f32x4.add(c0, c2), f32x4.add(c1, c3), beta);
-}
-
-/** C row, columns j0..j0+8+n2 = A row · the panels at pj (full) and pj + panelBytes (n2 columns). */
-// @ts-ignore: decorator
-@inline function row1x2(a0: usize, pj: usize, panelBytes: usize, K: i32, cp: usize, bias: usize, j0: i32, n2: i32, beta: i32): void {
-  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, d0 = c0, d1 = c0, d2 = c0, d3 = c0;
-  let q = pj, r = pj + panelBytes, pa = a0;
-  for (let rem = K; rem > 0; rem -= 2) {
-    let x = v128.load32_splat(pa);
-    c0 = madd(x, v128.load(q), c0); c1 = madd(x, v128.load(q, 16), c1);
-    d0 = madd(x, v128.load(r), d0); d1 = madd(x, v128.load(r, 16), d1);
-    if (rem == 1) break;
-    x = v128.load32_splat(pa, 4);
-    c2 = madd(x, v128.load(q, 32), c2); c3 = madd(x, v128.load(q, 48), c3);
-    d2 = madd(x, v128.load(r, 32), d2); d3 = madd(x, v128.load(r, 48), d3);
-    q += 2 * PANEL_BYTES_PER_K; r += 2 * PANEL_BYTES_PER_K; pa += 8;
-  }
-  storeRow(cp, bias, j0, PANEL, f32x4.add(c0, c2), f32x4.add(c1, c3), beta);
-  storeRow(cp, bias, j0 + PANEL, n2, f32x4.add(d0, d2), f32x4.add(d1, d3), beta);
-}
-
 /**
  * C[M,N] = β·C + A[M,K]·Wᵀ + bias with W packed by pack_panels(N, K, …) at p.
- * Per pair of panels (16 columns of C): rows of A in groups of 4, then 2,
- * over each panel of the pair, then a last single row over both at once
- * (row1x2). The pair (2·K·32 bytes) stays in L1/L2 while the groups pass
- * over it, so W is read from memory once per call whatever M is.
+ * Per panel (8 columns of C), rows of A in groups of 4, then 2, then 1; the
+ * panel (K·32 bytes) stays in L1/L2 while the groups pass over it, so W is
+ * read from memory once per call whatever M is.
  */
 export function gemm_pn(
   M: i32, N: i32, K: i32,
@@ -177,24 +86,80 @@ export function gemm_pn(
 ): void {
   const sa = <usize>lda << 2, sc = <usize>ldc << 2;
   const panelBytes = <usize>K * PANEL_BYTES_PER_K;
-  const M4 = M & ~3;
   let pj = p;
-  for (let j0 = 0; j0 < N; ) {
-    // a pair when a second panel follows (the first one is then full)
-    const pair = j0 + PANEL < N;
-    const last = pair ? 2 : 1;
-    for (let s = 0; s < last; s++) {
-      const js = j0 + s * PANEL, ps = pj + <usize>s * panelBytes;
-      const n = min(PANEL, N - js);
-      for (let i = 0; i < M4; i += 4) rows4(a + <usize>i * sa, sa, ps, K, c + <usize>i * sc, sc, bias, js, n, beta);
-      if (M4 + 2 <= M) rows2(a + <usize>M4 * sa, sa, ps, K, c + <usize>M4 * sc, sc, bias, js, n, beta);
+  for (let j0 = 0; j0 < N; j0 += PANEL) {
+    const n = min(PANEL, N - j0);
+    let i = 0;
+    // 4 rows × 8 columns: 8 accumulators; per k 4 splats, 2 loads, 8 madds
+    for (; i + 4 <= M; i += 4) {
+      const a0 = a + <usize>i * sa, a1 = a0 + sa, a2 = a1 + sa, a3 = a2 + sa;
+      let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      let q = pj;
+      for (let k = 0; k < K; k++) {
+        const o = <usize>k << 2;
+        const w0 = v128.load(q), w1 = v128.load(q, 16);
+        let x = v128.load32_splat(a0 + o);
+        c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
+        x = v128.load32_splat(a1 + o);
+        c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
+        x = v128.load32_splat(a2 + o);
+        c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
+        x = v128.load32_splat(a3 + o);
+        c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
+        q += PANEL_BYTES_PER_K;
+      }
+      storeRow(c + <usize>i * sc, bias, j0, n, c00, c01, beta);
+      storeRow(c + <usize>(i + 1) * sc, bias, j0, n, c10, c11, beta);
+      storeRow(c + <usize>(i + 2) * sc, bias, j0, n, c20, c21, beta);
+      storeRow(c + <usize>(i + 3) * sc, bias, j0, n, c30, c31, beta);
     }
-    if (M & 1) {
-      const i = M - 1;
-      if (pair) row1x2(a + <usize>i * sa, pj, panelBytes, K, c + <usize>i * sc, bias, j0, min(PANEL, N - j0 - PANEL), beta);
-      else row1(a + <usize>i * sa, pj, K, c + <usize>i * sc, bias, j0, N - j0, beta);
+    // 2 rows × 8 columns
+    if (i + 2 <= M) {
+      const a0 = a + <usize>i * sa, a1 = a0 + sa;
+      let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+      let q = pj;
+      for (let k = 0; k < K; k++) {
+        const o = <usize>k << 2;
+        const w0 = v128.load(q), w1 = v128.load(q, 16);
+        let x = v128.load32_splat(a0 + o);
+        c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
+        x = v128.load32_splat(a1 + o);
+        c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
+        q += PANEL_BYTES_PER_K;
+      }
+      storeRow(c + <usize>i * sc, bias, j0, n, c00, c01, beta);
+      storeRow(c + <usize>(i + 1) * sc, bias, j0, n, c10, c11, beta);
+      i += 2;
     }
-    j0 += last * PANEL;
-    pj += <usize>last * panelBytes;
+    // 1 row × 8 columns (greedy decoding: the only row). k in four phases
+    // into separate accumulators (8), one k per basic block: each accumulator
+    // takes one madd per four k. With two phases (4 accumulators) the madd
+    // latency bounded the loop: from cache the relaxed build (FMA) ran it
+    // slower than the plain SIMD one (53 against 62 GB/s for 6 MiB). The real
+    // exit tests of a K not a multiple of 4 split the body into blocks, which
+    // keeps V8 from hoisting all four k's loads to the top (that would spill:
+    // 16 xmm registers). One panel at a time, one sequential stream: two
+    // panels side by side were as fast from cache but 1.6× slower from memory.
+    if (i < M) {
+      const a0 = a + <usize>i * sa;
+      let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+      let q = pj, pa = a0;
+      for (let rem = K; rem > 0; rem -= 4) {
+        let x = v128.load32_splat(pa);
+        c0 = madd(x, v128.load(q), c0); c1 = madd(x, v128.load(q, 16), c1);
+        if (rem == 1) break;
+        x = v128.load32_splat(pa, 4);
+        c2 = madd(x, v128.load(q, 32), c2); c3 = madd(x, v128.load(q, 48), c3);
+        if (rem == 2) break;
+        x = v128.load32_splat(pa, 8);
+        c4 = madd(x, v128.load(q, 64), c4); c5 = madd(x, v128.load(q, 80), c5);
+        if (rem == 3) break;
+        x = v128.load32_splat(pa, 12);
+        c6 = madd(x, v128.load(q, 96), c6); c7 = madd(x, v128.load(q, 112), c7);
+        q += 4 * PANEL_BYTES_PER_K; pa += 16;
+      }
+      storeRow(c + <usize>i * sc, bias, j0, n, f32x4.add(f32x4.add(c0, c2), f32x4.add(c4, c6)), f32x4.add(f32x4.add(c1, c3), f32x4.add(c5, c7)), beta);
+    }
+    pj += panelBytes;
   }
 }
