@@ -3,7 +3,10 @@
 // @tensorflow/tfjs (wasm and cpu backends) and onnxruntime-web (wasm), all
 // single-threaded, in one process. Every baseline is first checked to compute
 // the same numbers as our kernel (max abs diff printed), then timed with
-// tinybench (warm-up, then samples; median and p25/p75 reported).
+// tinybench (warm-up, then samples; median and p25/p75 reported). The LSTM,
+// GRU and RNN steps of one batch size are timed in the same rounds, so that
+// their ratios (targets: bench/cell-targets.ts) compare samples taken under
+// the same load.
 //
 //   node --experimental-wasm-relaxed-simd --import tsx bench/kernels.bench.ts
 //
@@ -650,37 +653,44 @@ interface Row {
   headline?: boolean;
 }
 
-async function measure(c: Case): Promise<Row[]> {
-  // 1. same numbers: every implementation against our SIMD build
-  const ref = await c.impls[0].check();
-  const diffs: (number | null)[] = [];
-  for (const im of c.impls) {
-    if (im === c.impls[0]) {
-      diffs.push(null);
-      continue;
+/**
+ * Checks and times cases together: each implementation is first checked against
+ * its own case's first (our SIMD build), then all implementations of all the cases
+ * are timed in the same rounds, so that the ratios between the cases (the GRU and
+ * RNN steps against the LSTM's at the same batch) compare samples taken under the
+ * same load.
+ */
+async function measureTogether(cs: Case[]): Promise<Row[][]> {
+  // 1. same numbers: every implementation against our SIMD build of its case
+  const diffs = new Map<Impl, number | null>();
+  for (const c of cs) {
+    const ref = await c.impls[0].check();
+    diffs.set(c.impls[0], null);
+    for (const im of c.impls.slice(1)) {
+      await im.before?.();
+      const out = await im.check();
+      const d = Math.max(...out.map((o, i) => maxAbsDiff(o, ref[i])));
+      diffs.set(im, d);
+      console.log(`  check ${c.id} ${im.impl}${im.variant ? ` (${im.variant})` : ""}: max abs diff vs ours-${c.impls[0].ours} ${d.toExponential(2)}`);
+      if (!(d < 1e-2)) throw new Error(`${c.id}: ${im.impl} disagrees with our kernel (max abs diff ${d})`);
     }
-    await im.before?.();
-    const out = await im.check();
-    const d = Math.max(...out.map((o, i) => maxAbsDiff(o, ref[i])));
-    diffs.push(d);
-    console.log(`  check ${c.id} ${im.impl}${im.variant ? ` (${im.variant})` : ""}: max abs diff vs ours-${c.impls[0].ours} ${d.toExponential(2)}`);
-    if (!(d < 1e-2)) throw new Error(`${c.id}: ${im.impl} disagrees with our kernel (max abs diff ${d})`);
   }
   // 2. timing: ROUNDS passes over all implementations (the order reversed every
   // other pass), samples pooled per implementation, so that load from other
   // processes on the machine spreads over all of them instead of hitting one
-  const pooled: number[][] = c.impls.map(() => []);
+  const all = cs.flatMap((c) => c.impls.map((im) => ({ c, im })));
+  const pooled: number[][] = all.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = c.impls.map((_, i) => i);
+    const order = all.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     const bench = new Bench({
-      name: c.id, time: TIME / ROUNDS, warmup: round === 0, warmupTime: WARMUP, warmupIterations: 5,
+      name: cs.map((c) => c.id).join("+"), time: TIME / ROUNDS, warmup: round === 0, warmupTime: WARMUP, warmupIterations: 5,
       iterations: round === 0 ? 4 : 2, retainSamples: true, throws: true,
       ...(CLOCK === "cpu" ? { timestampProvider: cpuClock, subtractTimerOverhead: true } : {}),
     });
     for (const i of order) {
-      const im = c.impls[i];
-      bench.add(`${im.impl}${im.variant ? ` ${im.variant}` : ""}`, im.run, {
+      const { c, im } = all[i];
+      bench.add(`${c.id} ${im.impl}${im.variant ? ` ${im.variant}` : ""}`, im.run, {
         async: im.async ?? false,
         beforeAll: im.before ? async () => im.before!() : undefined,
       });
@@ -688,20 +698,21 @@ async function measure(c: Case): Promise<Row[]> {
     await bench.run();
     order.forEach((i, t) => {
       const r = bench.tasks[t].result;
-      if (r.state !== "completed") throw new Error(`${c.id}: ${c.impls[i].impl} did not complete (${r.state})`);
+      if (r.state !== "completed") throw new Error(`${all[i].c.id}: ${all[i].im.impl} did not complete (${r.state})`);
       pooled[i].push(...r.latency.samples!);
     });
   }
-  for (const im of c.impls) await im.after?.();
-  return c.impls.map((im, i) => {
+  for (const { im } of all) await im.after?.();
+  const rows = all.map(({ c, im }, i) => {
     const s = pooled[i].sort((a, b) => a - b);
     const median = quantile(s, 0.5);
     return {
       impl: im.impl, variant: im.variant, ours: im.ours,
       median, p25: quantile(s, 0.25), p75: quantile(s, 0.75), min: s[0], samples: s.length,
-      gflops: c.flops / (median * 1e6), maxAbsDiff: diffs[i],
+      gflops: c.flops / (median * 1e6), maxAbsDiff: diffs.get(im) ?? null,
     };
   });
+  return cs.map((c) => rows.filter((_, i) => all[i].c === c));
 }
 
 const fmt = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? "" : x.toFixed(d));
@@ -758,16 +769,26 @@ async function main(): Promise<void> {
     ["attention_b1", () => attentionCase(engines)],
     ["gemm", () => gemmCases(engines)],
   ];
-  const results: { case: Case; rows: Row[] }[] = [];
+  // the cell steps of one batch size are timed together (measureTogether): lstm_b1, gru_b1, rnn_b1; the same at 32
+  const together = (id: string) => id.replace(/^(lstm|gru|rnn)_/, "cells_");
+  const groups = new Map<string, Case[]>();
   for (const [id, build] of builders) {
     if (ONLY && !ONLY.some((o) => id.startsWith(o) || o.startsWith(id))) continue;
     const built = await build();
     for (const c of Array.isArray(built) ? built : [built]) {
       if (ONLY && !ONLY.some((o) => c.id.startsWith(o))) continue;
-      console.log(`\n== ${c.title}`);
-      results.push({ case: c, rows: await measure(c) });
+      const g = groups.get(together(c.id)) ?? [];
+      groups.set(together(c.id), [...g, c]);
     }
   }
+  const results: { case: Case; rows: Row[] }[] = [];
+  for (const cs of groups.values()) {
+    console.log(`\n== ${cs.map((c) => c.title).join("; ")}`);
+    const rows = await measureTogether(cs);
+    cs.forEach((c, i) => results.push({ case: c, rows: rows[i] }));
+  }
+  const order = (c: Case) => builders.findIndex(([id]) => c.id.startsWith(id));
+  results.sort((a, b) => order(a.case) - order(b.case));
 
   // peak of each build: its fastest 512³ GEMM call (nt, nn or tn) — what the build
   // reaches undisturbed; medians of busy machines would make the fractions meaningless
