@@ -287,8 +287,10 @@ interface TrainResults {
     torch?: { torch: string; blas: string[] } | null;
     torchTargets?: { ours: string; vs: string; min: number; ratio: number | null; met: boolean | null }[];
     ofPeakTarget?: { impl: string; min: number; ofPeak: number; met: boolean };
+    /** the case compared with this one row by row (absent or null: none) */
+    beside?: string | null;
     /** the run that measured the case (absent in older files: the file's run) */
-    measured?: { date: string; loadavgStart: number[]; loadavgEnd: number[]; gemmPeakGflops: Record<string, number> };
+    measured?: { date: string; cpu?: string; loadavgStart: number[]; loadavgEnd: number[]; gemmPeakGflops: Record<string, number> };
   }[];
   /** why PyTorch was not measured (null: it was) */
   torch?: string | null;
@@ -315,7 +317,8 @@ function trainSection(t: TrainResults): void {
     const m = c.measured;
     if (m) {
       const same = t.cases.filter((x) => x.measured?.date === m.date).map((x) => `(${x.id})`);
-      p(`Measured ${m.date === t.date ? "in the run above" : `in an earlier run, ${m.date}`}${same.length > 1 ? `, with ${same.filter((x) => x !== `(${c.id})`).join(", ")}` : ""}: ` +
+      p(`Measured ${m.date === t.date ? "in the run above" : `in an earlier run, ${m.date}`}${m.cpu && m.cpu !== t.machine.cpu ? `, on another CPU: ${m.cpu}` : ""}` +
+        `${same.length > 1 ? `, with ${same.filter((x) => x !== `(${c.id})`).join(", ")}` : ""}: ` +
         `load average ${load(m.loadavgStart)} at the start of this case, ${load(m.loadavgEnd)} at its end; GEMM peak of that run ${Object.entries(m.gemmPeakGflops).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")} GFLOP/s.`);
       p();
     }
@@ -329,6 +332,14 @@ function trainSection(t: TrainResults): void {
       p(`| ${r.impl.startsWith("ours") ? `**${r.impl}**` : r.impl} | ${ms(r.median)} | ${ms(r.p25)} | ${ms(r.p75)} | ${r.samples} | ${num(r.tokensPerSec, 0)} | ${num(r.gflops, 1)} | ${pct(r.ofPeak)} | ${ours.map((o) => (r.impl.startsWith("ours") ? "" : ratio(o.tokensPerSec / r.tokensPerSec))).join(" | ")} |`);
     }
     p();
+    const other = c.beside ? t.cases.find((x) => x.id === c.beside) : undefined;
+    if (other) {
+      const sameRun = other.measured?.date !== undefined && other.measured.date === c.measured?.date;
+      const pairs = c.rows.map((r) => [r, other.rows.find((o) => o.impl === r.impl)] as const).filter(([, o]) => o);
+      p(`Target tokens/s over (${other.id})'s${sameRun ? ", same run" : ` (**not the same run**: ${other.measured?.date ?? t.date})`}: ` +
+        pairs.map(([r, o]) => `${r.impl} ${ratio(r.tokensPerSec / o!.tokensPerSec)}`).join(", ") + ".");
+      p();
+    }
     const targets = [
       ...(c.torchTargets ?? []).map((x) => [`${x.ours} ÷ ${x.vs}`, `≥ ${x.min.toFixed(2)}×`, x.ratio === null ? "not measured" : ratio(x.ratio), x.met === null ? "" : x.met ? "met" : "not met"]),
       ...(c.ofPeakTarget ? [[`${c.ofPeakTarget.impl} whole step ÷ gemm_nt 512³ peak`, `≥ ${pct(c.ofPeakTarget.min)}`, pct(c.ofPeakTarget.ofPeak), c.ofPeakTarget.met ? "met" : "not met"]] : []),

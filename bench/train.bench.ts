@@ -122,6 +122,8 @@ interface Case {
   torchTargets?: RatioTarget[];
   /** target: whole-step GFLOP/s of ours-relaxed ≥ this × its build's gemm_nt 512³ peak */
   minOfPeak?: number;
+  /** the case this one is compared with, row by row (the report's tokens/s ratios when both come from one run) */
+  beside?: string;
 }
 
 /** A batch of random ids: lengths (including EOS) drawn from [lo, hi]. */
@@ -230,6 +232,7 @@ const CASES: Case[] = [
     },
     tfjs: [], // bench/tfjs-seq2seq.ts builds LSTM luong decoders only
     checkInFirstStep: [],
+    beside: "c",
   },
 ];
 if (ONLY) {
@@ -445,7 +448,6 @@ function printTable(rows: Row[], withPeak: boolean): void {
 async function main(): Promise<void> {
   const t0 = performance.now();
   const loadStart = os.loadavg();
-  const runDate = new Date().toISOString();
   const engines: Engine[] = [await loadEngine({ variant: "simd" })];
   let relaxedNote: string | null = null;
   try {
@@ -650,13 +652,13 @@ async function main(): Promise<void> {
       return line;
     });
     results.push({
-      id: c.id, title: c.title, torch: torchInfo, torchTargets, minOfPeak: c.minOfPeak ?? null, config: c.config, data: c.dataNote, B, S, T, targetTokens: tokens, parameters: params,
+      id: c.id, title: c.title, beside: c.beside ?? null, torch: torchInfo, torchTargets, minOfPeak: c.minOfPeak ?? null, config: c.config, data: c.dataNote, B, S, T, targetTokens: tokens, parameters: params,
       gflopPerStep: stepFlops / 1e9, forwardGflopByPart: Object.fromEntries(Object.entries(fl.parts).map(([k, v]) => [k, v / 1e9])),
       check, rows, ratios, target,
       notes: c.checkInFirstStep.length ? `${c.checkInFirstStep.join(", ")}: one step each (a step takes tens of seconds to minutes), no warm-up` : "",
       seconds: (performance.now() - caseStart) / 1e3,
-      /** the run that measured this case (kept per case: BENCH_MERGE mixes runs); gemmPeakGflops set at the end */
-      measured: { date: runDate, loadavgStart: caseLoadStart, loadavgEnd: os.loadavg(), gemmPeakGflops: {} as Record<string, number> },
+      /** the run that measured this case (kept per case: BENCH_MERGE mixes runs); date and gemmPeakGflops set at the end */
+      measured: { date: "", cpu: machineInfo(caseLoadStart).cpu, loadavgStart: caseLoadStart, loadavgEnd: os.loadavg(), gemmPeakGflops: {} as Record<string, number> },
     });
   }
 
@@ -681,11 +683,12 @@ async function main(): Promise<void> {
     }
   }
 
-  for (const r of results as { measured: { gemmPeakGflops: Record<string, number> } }[]) r.measured.gemmPeakGflops = peaks;
+  const date = new Date().toISOString();
+  for (const r of results as { measured: { date: string; gemmPeakGflops: Record<string, number> } }[]) Object.assign(r.measured, { date, gemmPeakGflops: peaks });
   const cases = MERGE ? mergeCases(results as { id: string }[]) : results;
   const out = {
     benchmark: "training throughput (target tokens/s), one thread and two",
-    date: new Date().toISOString(),
+    date,
     machine: machineInfo(loadStart),
     versions: { tfjs: pkgVersion("@tensorflow/tfjs"), "tfjs-backend-wasm": pkgVersion("@tensorflow/tfjs-backend-wasm"), tinybench: pkgVersion("tinybench") },
     method: "ours: grads.zero + lossAndGrads + Optimizer(adam).step; tfjs: tf.train.adam(1e-3).minimize(loss) over the same model in tf ops " +
@@ -715,13 +718,13 @@ async function main(): Promise<void> {
 function mergeCases(fresh: { id: string }[]): unknown[] {
   if (!existsSync(OUT)) return fresh;
   const old = JSON.parse(readFileSync(OUT, "utf8")) as {
-    date: string; machine: { loadavgStart: number[]; loadavgEnd: number[] }; gemmPeakGflops: Record<string, number>;
+    date: string; machine: { cpu: string; loadavgStart: number[]; loadavgEnd: number[] }; gemmPeakGflops: Record<string, number>;
     cases: { id: string; measured?: unknown }[];
   };
   const byId = new Map<string, unknown>();
   for (const c of old.cases) {
     byId.set(c.id, c.measured ? c : {
-      ...c, measured: { date: old.date, loadavgStart: old.machine.loadavgStart, loadavgEnd: old.machine.loadavgEnd, gemmPeakGflops: old.gemmPeakGflops },
+      ...c, measured: { date: old.date, cpu: old.machine.cpu, loadavgStart: old.machine.loadavgStart, loadavgEnd: old.machine.loadavgEnd, gemmPeakGflops: old.gemmPeakGflops },
     });
   }
   for (const c of fresh) byId.set(c.id, c);
