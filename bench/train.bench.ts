@@ -42,7 +42,7 @@
 //
 // Env: BENCH_ONLY (comma list of case ids: a, b, c, c-gru), BENCH_MERGE (1: keep the
 //      cases of the existing BENCH_OUT that this run leaves out, each with the date,
-//      load and GEMM peak of its own run), BENCH_OUT (JSON path, default bench/results/train.json),
+//      CPU, load and GEMM peak of its own run), BENCH_OUT (JSON path, default bench/results/train.json),
 //      BENCH_SCALE (multiplies every time budget, default 1), BENCH_ROUNDS
 //      (passes over ours and tfjs-wasm-xnn, order reversed each pass, samples
 //      pooled, default 2), BENCH_SKIP (comma list of impl ids to leave out,
@@ -55,7 +55,7 @@
 import { Bench } from "tinybench";
 import { machineInfo, pkgVersion } from "./machine.js";
 import { quantile } from "./stats.js";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -74,7 +74,6 @@ import { initialize, mulberry32 } from "../src/train/init.js";
 import { Optimizer } from "../src/train/optim.js";
 import { TfSeq2Seq, disposeTfBatch, makeTfBatch, type TfBatch } from "./tfjs-seq2seq.js";
 import { MODELS, matchedHidden } from "../src/experiments/plan.js";
-import { existsSync, readFileSync } from "node:fs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
