@@ -3,7 +3,10 @@
 // @tensorflow/tfjs (wasm and cpu backends) and onnxruntime-web (wasm), all
 // single-threaded, in one process. Every baseline is first checked to compute
 // the same numbers as our kernel (max abs diff printed), then timed with
-// tinybench (warm-up, then samples; median and p25/p75 reported).
+// tinybench (warm-up, then samples; median and p25/p75 reported). The LSTM,
+// GRU and RNN steps of one batch size are timed in the same rounds, so that
+// their ratios (targets: bench/cell-targets.ts) compare samples taken under
+// the same load.
 //
 //   node --experimental-wasm-relaxed-simd --import tsx bench/kernels.bench.ts
 //
@@ -30,6 +33,7 @@ import type { Variant } from "../src/engine/kernels.js";
 import * as js from "./baselines/js.js";
 import * as onnx from "./onnx/graphs.js";
 import { cellTargets } from "./cell-targets.js";
+import { PANEL_MAX_ROWS } from "../src/model/linear.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TIME = Number(process.env.BENCH_TIME ?? 600);
@@ -239,6 +243,50 @@ async function lstmCase(B: number, engines: Engine[]): Promise<Case> {
         return [h, copy(eng, pc2, B * H)];
       },
     });
+    if (B <= PANEL_MAX_ROWS) {
+      // decoding few rows: W read from column panels (Model.packForDecoding, src/model/linear.ts)
+      const pPih = ar.allocF32(k.panels_size(G, E)), pPhh = ar.allocF32(k.panels_size(G, H)), pPcat = ar.allocF32(k.panels_size(G, E + H));
+      k.pack_panels(G, E, pWih, E, pPih);
+      k.pack_panels(G, H, pWhh, H, pPhh);
+      k.pack_panels(G, E + H, pWcat, E + H, pPcat);
+      const ph3 = ar.putF32(h0), pc3 = ar.putF32(c0), pg3 = ar.allocF32(B * G);
+      const twoPn = () => {
+        k.gemm_pn(B, G, E, px, E, pPih, pg3, G, pB, 0);
+        k.gemm_pn(B, G, H, ph3, H, pPhh, pg3, G, 0, 1);
+        k.lstm_cell_forward(B, H, pg3, G, ph3, pc3, 0, 0, 0, 0, 0, 0);
+      };
+      impls.push({
+        impl: `ours-${eng.variant}`, ours: eng.variant, variant: "2×gemm_pn",
+        run: twoPn,
+        check: () => {
+          ar.f32(ph3, B * H).set(h0);
+          ar.f32(pc3, B * H).set(c0);
+          twoPn();
+          return [copy(eng, ph3, B * H), copy(eng, pc3, B * H)];
+        },
+      });
+      const pxh4 = ar.putF32(xh0), ph4 = ar.putF32(h0), pc4 = ar.putF32(c0), pg4 = ar.allocF32(B * G);
+      const hIn4 = pxh4 + 4 * E;
+      const catPn = () => {
+        k.gemm_pn(B, G, E + H, pxh4, E + H, pPcat, pg4, G, pB, 0);
+        if (B === 1) k.lstm_cell_forward(1, H, pg4, G, hIn4, pc4, 0, 0, 0, 0, 0, 0);
+        else k.lstm_cell_forward(B, H, pg4, G, ph4, pc4, hIn4, E + H, 0, 0, 0, 0);
+      };
+      impls.push({
+        impl: `ours-${eng.variant}`, ours: eng.variant, variant: "[x;h] gemm_pn",
+        run: catPn,
+        check: () => {
+          ar.f32(pxh4, B * (E + H)).set(xh0);
+          ar.f32(ph4, B * H).set(h0);
+          ar.f32(pc4, B * H).set(c0);
+          catPn();
+          const h = new Float32Array(B * H);
+          const xh = ar.f32(pxh4, B * (E + H));
+          for (let b = 0; b < B; b++) h.set(xh.subarray(b * (E + H) + E, (b + 1) * (E + H)), b * H);
+          return [h, copy(eng, pc4, B * H)];
+        },
+      });
+    }
   }
   {
     const hj = h0.slice(), cj = c0.slice(), gj = new Float32Array(B * G);
@@ -290,6 +338,18 @@ async function gruCase(B: number, engines: Engine[]): Promise<Case> {
   const G3 = 3 * H;
   const { wih, whh, bih, bhh } = cellWeights(G3);
   const x = rand(B * E), h0 = rand(B * H, 0.5);
+  // [W_ir W_hr; W_iz W_hz]: [2H, E+H]; b_i· + b_h·: [2H]; [x; h] rows: [B, E+H]
+  const wrz = new Float32Array(2 * H * (E + H)), brz = new Float32Array(2 * H);
+  for (let r = 0; r < 2 * H; r++) {
+    wrz.set(wih.subarray(r * E, (r + 1) * E), r * (E + H));
+    wrz.set(whh.subarray(r * H, (r + 1) * H), r * (E + H) + E);
+    brz[r] = bih[r] + bhh[r];
+  }
+  const xh0 = new Float32Array(B * (E + H));
+  for (let b = 0; b < B; b++) {
+    xh0.set(x.subarray(b * E, (b + 1) * E), b * (E + H));
+    xh0.set(h0.subarray(b * H, (b + 1) * H), b * (E + H) + E);
+  }
   const impls: Impl[] = [];
   for (const eng of engines) {
     const k = eng.kernels, ar = eng.arena;
@@ -310,6 +370,71 @@ async function gruCase(B: number, engines: Engine[]): Promise<Case> {
         return [copy(eng, ph, B * H)];
       },
     });
+    // r and z from one product over [x; h] with rows [W_i· W_h·] and bias b_i· + b_h·; n apart
+    // (x·W_inᵀ + b_in into gx's n block, h·W_hnᵀ + b_hn into gh's n block; gh's r and z blocks stay 0)
+    const pWrz = ar.putF32(wrz), pBrz = ar.putF32(brz);
+    const pWin = pWih + 4 * 2 * H * E, pWhn = pWhh + 4 * 2 * H * H, pBin = pBih + 4 * 2 * H, pBhn = pBhh + 4 * 2 * H;
+    const stacked = (pn: boolean) => {
+      const pxh = ar.putF32(xh0), ph2 = ar.putF32(h0), pgx2 = ar.zerosF32(B * G3), pgh2 = ar.zerosF32(B * G3);
+      const hIn = pxh + 4 * E;
+      let gemm: () => void;
+      if (pn) {
+        const pPrz = ar.allocF32(k.panels_size(2 * H, E + H)), pPin = ar.allocF32(k.panels_size(H, E)), pPhn = ar.allocF32(k.panels_size(H, H));
+        k.pack_panels(2 * H, E + H, pWrz, E + H, pPrz);
+        k.pack_panels(H, E, pWin, E, pPin);
+        k.pack_panels(H, H, pWhn, H, pPhn);
+        gemm = () => {
+          k.gemm_pn(B, 2 * H, E + H, pxh, E + H, pPrz, pgx2, G3, pBrz, 0);
+          k.gemm_pn(B, H, E, pxh, E + H, pPin, pgx2 + 4 * 2 * H, G3, pBin, 0);
+          k.gemm_pn(B, H, H, hIn, E + H, pPhn, pgh2 + 4 * 2 * H, G3, pBhn, 0);
+        };
+      } else {
+        gemm = () => {
+          k.gemm_nt(B, 2 * H, E + H, pxh, E + H, pWrz, E + H, pgx2, G3, pBrz, 0);
+          k.gemm_nt(B, H, E, pxh, E + H, pWin, E, pgx2 + 4 * 2 * H, G3, pBin, 0);
+          k.gemm_nt(B, H, H, hIn, E + H, pWhn, H, pgh2 + 4 * 2 * H, G3, pBhn, 0);
+        };
+      }
+      const run = B === 1
+        ? () => { gemm(); k.gru_cell_forward(1, H, pgx2, G3, pgh2, G3, hIn, 0, 0, 0, 0); }
+        : () => { gemm(); k.gru_cell_forward(B, H, pgx2, G3, pgh2, G3, ph2, hIn, E + H, 0, 0); };
+      impls.push({
+        impl: `ours-${eng.variant}`, ours: eng.variant, variant: `[x;h] r,z ${pn ? "gemm_pn" : "gemm_nt"}`,
+        run,
+        check: () => {
+          ar.f32(pxh, B * (E + H)).set(xh0);
+          ar.f32(ph2, B * H).set(h0);
+          run();
+          const h = new Float32Array(B * H);
+          const xh = ar.f32(pxh, B * (E + H));
+          for (let b = 0; b < B; b++) h.set(xh.subarray(b * (E + H) + E, (b + 1) * (E + H)), b * H);
+          return [h];
+        },
+      });
+    };
+    stacked(false);
+    if (B <= PANEL_MAX_ROWS) {
+      // decoding few rows: W read from column panels (Model.packForDecoding, src/model/linear.ts)
+      const pPih = ar.allocF32(k.panels_size(G3, E)), pPhh = ar.allocF32(k.panels_size(G3, H));
+      k.pack_panels(G3, E, pWih, E, pPih);
+      k.pack_panels(G3, H, pWhh, H, pPhh);
+      const ph3 = ar.putF32(h0), pgx3 = ar.allocF32(B * G3), pgh3 = ar.allocF32(B * G3);
+      const twoPn = () => {
+        k.gemm_pn(B, G3, E, px, E, pPih, pgx3, G3, pBih, 0);
+        k.gemm_pn(B, G3, H, ph3, H, pPhh, pgh3, G3, pBhh, 0);
+        k.gru_cell_forward(B, H, pgx3, G3, pgh3, G3, ph3, 0, 0, 0, 0);
+      };
+      impls.push({
+        impl: `ours-${eng.variant}`, ours: eng.variant, variant: "2×gemm_pn",
+        run: twoPn,
+        check: () => {
+          ar.f32(ph3, B * H).set(h0);
+          twoPn();
+          return [copy(eng, ph3, B * H)];
+        },
+      });
+      stacked(true);
+    }
   }
   {
     const hj = h0.slice(), gx = new Float32Array(B * G3), gh = new Float32Array(B * G3);
@@ -528,37 +653,44 @@ interface Row {
   headline?: boolean;
 }
 
-async function measure(c: Case): Promise<Row[]> {
-  // 1. same numbers: every implementation against our SIMD build
-  const ref = await c.impls[0].check();
-  const diffs: (number | null)[] = [];
-  for (const im of c.impls) {
-    if (im === c.impls[0]) {
-      diffs.push(null);
-      continue;
+/**
+ * Checks and times cases together: each implementation is first checked against
+ * its own case's first (our SIMD build), then all implementations of all the cases
+ * are timed in the same rounds, so that the ratios between the cases (the GRU and
+ * RNN steps against the LSTM's at the same batch) compare samples taken under the
+ * same load.
+ */
+async function measureTogether(cs: Case[]): Promise<Row[][]> {
+  // 1. same numbers: every implementation against our SIMD build of its case
+  const diffs = new Map<Impl, number | null>();
+  for (const c of cs) {
+    const ref = await c.impls[0].check();
+    diffs.set(c.impls[0], null);
+    for (const im of c.impls.slice(1)) {
+      await im.before?.();
+      const out = await im.check();
+      const d = Math.max(...out.map((o, i) => maxAbsDiff(o, ref[i])));
+      diffs.set(im, d);
+      console.log(`  check ${c.id} ${im.impl}${im.variant ? ` (${im.variant})` : ""}: max abs diff vs ours-${c.impls[0].ours} ${d.toExponential(2)}`);
+      if (!(d < 1e-2)) throw new Error(`${c.id}: ${im.impl} disagrees with our kernel (max abs diff ${d})`);
     }
-    await im.before?.();
-    const out = await im.check();
-    const d = Math.max(...out.map((o, i) => maxAbsDiff(o, ref[i])));
-    diffs.push(d);
-    console.log(`  check ${c.id} ${im.impl}${im.variant ? ` (${im.variant})` : ""}: max abs diff vs ours-${c.impls[0].ours} ${d.toExponential(2)}`);
-    if (!(d < 1e-2)) throw new Error(`${c.id}: ${im.impl} disagrees with our kernel (max abs diff ${d})`);
   }
   // 2. timing: ROUNDS passes over all implementations (the order reversed every
   // other pass), samples pooled per implementation, so that load from other
   // processes on the machine spreads over all of them instead of hitting one
-  const pooled: number[][] = c.impls.map(() => []);
+  const all = cs.flatMap((c) => c.impls.map((im) => ({ c, im })));
+  const pooled: number[][] = all.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = c.impls.map((_, i) => i);
+    const order = all.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     const bench = new Bench({
-      name: c.id, time: TIME / ROUNDS, warmup: round === 0, warmupTime: WARMUP, warmupIterations: 5,
+      name: cs.map((c) => c.id).join("+"), time: TIME / ROUNDS, warmup: round === 0, warmupTime: WARMUP, warmupIterations: 5,
       iterations: round === 0 ? 4 : 2, retainSamples: true, throws: true,
       ...(CLOCK === "cpu" ? { timestampProvider: cpuClock, subtractTimerOverhead: true } : {}),
     });
     for (const i of order) {
-      const im = c.impls[i];
-      bench.add(`${im.impl}${im.variant ? ` ${im.variant}` : ""}`, im.run, {
+      const { c, im } = all[i];
+      bench.add(`${c.id} ${im.impl}${im.variant ? ` ${im.variant}` : ""}`, im.run, {
         async: im.async ?? false,
         beforeAll: im.before ? async () => im.before!() : undefined,
       });
@@ -566,20 +698,21 @@ async function measure(c: Case): Promise<Row[]> {
     await bench.run();
     order.forEach((i, t) => {
       const r = bench.tasks[t].result;
-      if (r.state !== "completed") throw new Error(`${c.id}: ${c.impls[i].impl} did not complete (${r.state})`);
+      if (r.state !== "completed") throw new Error(`${all[i].c.id}: ${all[i].im.impl} did not complete (${r.state})`);
       pooled[i].push(...r.latency.samples!);
     });
   }
-  for (const im of c.impls) await im.after?.();
-  return c.impls.map((im, i) => {
+  for (const { im } of all) await im.after?.();
+  const rows = all.map(({ c, im }, i) => {
     const s = pooled[i].sort((a, b) => a - b);
     const median = quantile(s, 0.5);
     return {
       impl: im.impl, variant: im.variant, ours: im.ours,
       median, p25: quantile(s, 0.25), p75: quantile(s, 0.75), min: s[0], samples: s.length,
-      gflops: c.flops / (median * 1e6), maxAbsDiff: diffs[i],
+      gflops: c.flops / (median * 1e6), maxAbsDiff: diffs.get(im) ?? null,
     };
   });
+  return cs.map((c) => rows.filter((_, i) => all[i].c === c));
 }
 
 const fmt = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? "" : x.toFixed(d));
@@ -636,16 +769,26 @@ async function main(): Promise<void> {
     ["attention_b1", () => attentionCase(engines)],
     ["gemm", () => gemmCases(engines)],
   ];
-  const results: { case: Case; rows: Row[] }[] = [];
+  // the cell steps of one batch size are timed together (measureTogether): lstm_b1, gru_b1, rnn_b1; the same at 32
+  const together = (id: string) => id.replace(/^(lstm|gru|rnn)_/, "cells_");
+  const groups = new Map<string, Case[]>();
   for (const [id, build] of builders) {
     if (ONLY && !ONLY.some((o) => id.startsWith(o) || o.startsWith(id))) continue;
     const built = await build();
     for (const c of Array.isArray(built) ? built : [built]) {
       if (ONLY && !ONLY.some((o) => c.id.startsWith(o))) continue;
-      console.log(`\n== ${c.title}`);
-      results.push({ case: c, rows: await measure(c) });
+      const g = groups.get(together(c.id)) ?? [];
+      groups.set(together(c.id), [...g, c]);
     }
   }
+  const results: { case: Case; rows: Row[] }[] = [];
+  for (const cs of groups.values()) {
+    console.log(`\n== ${cs.map((c) => c.title).join("; ")}`);
+    const rows = await measureTogether(cs);
+    cs.forEach((c, i) => results.push({ case: c, rows: rows[i] }));
+  }
+  const order = (c: Case) => builders.findIndex(([id]) => c.id.startsWith(id));
+  results.sort((a, b) => order(a.case) - order(b.case));
 
   // peak of each build: its fastest 512³ GEMM call (nt, nn or tn) — what the build
   // reaches undisturbed; medians of busy machines would make the fractions meaningless

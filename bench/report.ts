@@ -130,7 +130,7 @@ if (cells.length) {
   p();
   const same = cells.filter((t) => t.vsSameMethod);
   if (same.length) {
-    p("Where the LSTM's faster variant is `[x;h] gemm_nt`, the GRU step against the LSTM's `2×gemm_nt`, the method the GRU step uses (not a target): " +
+    p("Where the LSTM's faster variant is not the method of the GRU's, the GRU step against the LSTM's variant of that method (not a target): " +
       same.map((t) => `${t.what} (${t.build}) ${ms(t.num.median)} / ${ms(t.vsSameMethod!.median)} ms = ${t.vsSameMethod!.ratio.toFixed(2)}×`).join("; ") + ".");
     p();
   }
@@ -159,8 +159,13 @@ p("  LSTM: `2×gemm_nt` computes x·W_ihᵀ + b, then accumulates h·W_hhᵀ (β
 p("  then `lstm_cell_forward`; `[x;h] gemm_nt` keeps x and h side by side in one");
 p("  row and W_ih, W_hh side by side in one [4H, E+H] matrix, so one GEMM gives the");
 p("  gates (the cell writes h′ back into the row for the next step).");
-p("  GRU: `gemm_nt` for x·W_ihᵀ + b_ih and another for h·W_hhᵀ + b_hh into a separate");
-p("  buffer (r multiplies only the recurrent part of the n gate), then `gru_cell_forward`.");
+p("  `2×gemm_pn` and `[x;h] gemm_pn`: the same with W read from column panels (`gemm_pn`,");
+p("  what decoding runs for at most 8 rows of a packed model; batch 1 only).");
+p("  GRU: `2×gemm_nt` is `gemm_nt` for x·W_ihᵀ + b_ih and another for h·W_hhᵀ + b_hh into a separate");
+p("  buffer (r multiplies only the recurrent part of the n gate), then `gru_cell_forward`;");
+p("  `[x;h] r,z gemm_nt` takes r and z from one product of [x; h] with [W_i· W_h·] rows and");
+p("  bias b_i· + b_h·, and n from x·W_inᵀ + b_in and h·W_hnᵀ + b_hn apart (the r and z blocks of");
+p("  the recurrent buffer stay 0); the `gemm_pn` variants read W from column panels.");
 p("  RNN: as the LSTM's `2×gemm_nt` (one bias b_ih + b_hh), then `rnn_cell_forward`.");
 p("  Attention: `gemm_nt` for the query projection, then `attention_additive_forward`");
 p("  over precomputed keys (L valid positions, no padding).");
@@ -282,6 +287,10 @@ interface TrainResults {
     torch?: { torch: string; blas: string[] } | null;
     torchTargets?: { ours: string; vs: string; min: number; ratio: number | null; met: boolean | null }[];
     ofPeakTarget?: { impl: string; min: number; ofPeak: number; met: boolean };
+    /** the case compared with this one row by row (absent or null: none) */
+    beside?: string | null;
+    /** the run that measured the case (absent in older files: the file's run) */
+    measured?: { date: string; cpu?: string; loadavgStart: number[]; loadavgEnd: number[]; gemmPeakGflops: Record<string, number> };
   }[];
   /** why PyTorch was not measured (null: it was) */
   torch?: string | null;
@@ -305,6 +314,14 @@ function trainSection(t: TrainResults): void {
     p();
     p(`${c.data}; ${c.targetTokens} target tokens and ${(c.gflopPerStep).toFixed(2)} GFLOP per step; ${(c.parameters / 1e6).toFixed(2)} M parameters.`);
     p();
+    const m = c.measured;
+    if (m) {
+      const same = t.cases.filter((x) => x.measured?.date === m.date).map((x) => `(${x.id})`);
+      p(`Measured ${m.date === t.date ? "in the run above" : `in an earlier run, ${m.date}`}${m.cpu && m.cpu !== t.machine.cpu ? `, on another CPU: ${m.cpu}` : ""}` +
+        `${same.length > 1 ? `, with ${same.filter((x) => x !== `(${c.id})`).join(", ")}` : ""}: ` +
+        `load average ${load(m.loadavgStart)} at the start of this case, ${load(m.loadavgEnd)} at its end; GEMM peak of that run ${Object.entries(m.gemmPeakGflops).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")} GFLOP/s.`);
+      p();
+    }
     if (c.torch) p(`PyTorch ${c.torch.torch}, BLAS loaded by the process: ${c.torch.blas.map((b) => `\`${b.split("/").pop()}\``).join(", ")}.`);
     else if (t.torch) p(`PyTorch not measured: ${t.torch}.`);
     if (c.torch || t.torch) p();
@@ -315,6 +332,14 @@ function trainSection(t: TrainResults): void {
       p(`| ${r.impl.startsWith("ours") ? `**${r.impl}**` : r.impl} | ${ms(r.median)} | ${ms(r.p25)} | ${ms(r.p75)} | ${r.samples} | ${num(r.tokensPerSec, 0)} | ${num(r.gflops, 1)} | ${pct(r.ofPeak)} | ${ours.map((o) => (r.impl.startsWith("ours") ? "" : ratio(o.tokensPerSec / r.tokensPerSec))).join(" | ")} |`);
     }
     p();
+    const other = c.beside ? t.cases.find((x) => x.id === c.beside) : undefined;
+    if (other) {
+      const sameRun = other.measured?.date !== undefined && other.measured.date === c.measured?.date;
+      const pairs = c.rows.map((r) => [r, other.rows.find((o) => o.impl === r.impl)] as const).filter(([, o]) => o);
+      p(`Target tokens/s over (${other.id})'s${sameRun ? ", same run" : ` (**not the same run**: ${other.measured?.date ?? t.date})`}: ` +
+        pairs.map(([r, o]) => `${r.impl} ${ratio(r.tokensPerSec / o!.tokensPerSec)}`).join(", ") + ".");
+      p();
+    }
     const targets = [
       ...(c.torchTargets ?? []).map((x) => [`${x.ours} ÷ ${x.vs}`, `≥ ${x.min.toFixed(2)}×`, x.ratio === null ? "not measured" : ratio(x.ratio), x.met === null ? "" : x.met ? "met" : "not met"]),
       ...(c.ofPeakTarget ? [[`${c.ofPeakTarget.impl} whole step ÷ gemm_nt 512³ peak`, `≥ ${pct(c.ofPeakTarget.min)}`, pct(c.ofPeakTarget.ofPeak), c.ofPeakTarget.met ? "met" : "not met"]] : []),

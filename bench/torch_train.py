@@ -2,8 +2,8 @@
 """PyTorch baseline of the training benchmark (bench/train.bench.ts).
 
 The model of docs/model.md written the way a PyTorch user writes it: nn.Embedding,
-nn.LSTM over packed sequences for the encoder, a step loop with nn.LSTMCell for
-the attention decoder, the generator over all steps at once,
+nn.LSTM (nn.GRU for "cell": "gru") over packed sequences for the encoder, a step
+loop with nn.LSTMCell (nn.GRUCell) for the attention decoder, the generator over all steps at once,
 F.cross_entropy(ignore_index=PAD) and torch.optim.Adam. It loads the initial
 weights that our engine wrote (safetensors, names of docs/model.md), computes the
 first-batch loss, then times full training steps (zero_grad + forward + backward +
@@ -55,6 +55,10 @@ class Seq2Seq(nn.Module):
         if cfg.get("enc_layers", 1) != 1 or cfg.get("dec_layers", 1) != 1:
             raise SystemExit("torch_train.py builds one-layer models only")
         E, He, Hd = cfg["emb_dim"], cfg["enc_hidden"], cfg["dec_hidden"]
+        self.cell = cfg.get("cell", "lstm")
+        if self.cell not in ("lstm", "gru"):
+            raise SystemExit(f"torch_train.py builds lstm and gru models, not {self.cell}")
+        rnn, cell = (nn.GRU, nn.GRUCell) if self.cell == "gru" else (nn.LSTM, nn.LSTMCell)
         self.D = 2 if cfg["bidirectional"] else 1
         Hm = self.D * He
         self.Hd = Hd
@@ -64,9 +68,9 @@ class Seq2Seq(nn.Module):
         in0 = E + (Hm if self.style == "bahdanau" else Hd if self.input_feed else 0)
         self.src_embed = nn.Embedding(cfg["src_vocab_size"], E)
         self.tgt_embed = nn.Embedding(cfg["tgt_vocab_size"], E)
-        self.encoder = nn.LSTM(E, He, batch_first=True, bidirectional=self.D == 2)
+        self.encoder = rnn(E, He, batch_first=True, bidirectional=self.D == 2)
         self.bridge = nn.Linear(Hm, Hd)
-        self.decoder = nn.LSTMCell(in0, Hd)
+        self.decoder = cell(in0, Hd)
         if self.attention == "additive":
             self.attn_query = nn.Linear(Hd, cfg["attn_dim"], bias=False)
             self.attn_key = nn.Linear(Hm, cfg["attn_dim"])
@@ -108,24 +112,26 @@ class Seq2Seq(nn.Module):
     def forward(self, src, src_lens, tgt_in):
         B, S = src.shape
         packed = pack_padded_sequence(self.src_embed(src), src_lens, batch_first=True, enforce_sorted=False)
-        out, (h_n, _) = self.encoder(packed)
+        out, state = self.encoder(packed)
+        h_n = state if self.cell == "gru" else state[0]                   # [D, B, He]
         M, _ = pad_packed_sequence(out, batch_first=True, total_length=S)    # [B, S, Hm]
         mbar = torch.cat([h_n[0], h_n[1]], dim=1) if self.D == 2 else h_n[0]
         mask = torch.arange(S).unsqueeze(0) < src_lens.unsqueeze(1)
         keys = self.attn_key(M) if self.attention == "additive" else self.attn(M) if self.attention == "general" else M
         h = torch.tanh(self.bridge(mbar))
-        c = torch.zeros_like(h)
+        c = torch.zeros_like(h)   # lstm only
+        step = (lambda x, h, c: (self.decoder(x, h), None)) if self.cell == "gru" else (lambda x, h, c: self.decoder(x, (h, c)))
         feed = torch.zeros(B, self.Hd)
         emb = self.tgt_embed(tgt_in)                                          # [B, T, E]
         outs = []
         for t in range(tgt_in.shape[1]):
             if self.style == "luong":
                 x = torch.cat([emb[:, t], feed], dim=1) if self.input_feed else emb[:, t]
-                h, c = self.decoder(x, (h, c))
+                h, c = step(x, h, c)
                 ctx = self.attend(h, M, keys, mask) if self.attention != "none" else mbar
             else:
                 ctx = self.attend(h, M, keys, mask) if self.attention != "none" else mbar
-                h, c = self.decoder(torch.cat([emb[:, t], ctx], dim=1), (h, c))
+                h, c = step(torch.cat([emb[:, t], ctx], dim=1), h, c)
             feed = torch.tanh(self.attn_out(torch.cat([ctx, h], dim=1)))
             outs.append(feed)
         return self.generator(torch.stack(outs, dim=1))                       # [B, T, Vt]

@@ -7,7 +7,10 @@
 //       8,000, batches of 64 sentences of length 10–18;
 //   (c) the experiments' RNNsearch sizes (docs/results): E=256, He=128
 //       bidirectional, Hd=256, A=256 additive, bahdanau, the Multi30k de-en
-//       vocabularies (5,832 / 4,372), batches of 64 sentences of length 10–18.
+//       vocabularies (5,832 / 4,372), batches of 64 sentences of length 10–18;
+//   (c-gru) the experiments' RNNsearch GRU: (c) with GRU cells at the hidden
+//       size the experiments give it (src/experiments/plan.ts matchedHidden:
+//       the parameter count closest to (c)'s), on (c)'s batch.
 // Ours (simd and, when the runtime has it, relaxed build): grads.zero() +
 // lossAndGrads + Optimizer("adam").step. Baselines: the same model in
 // @tensorflow/tfjs ops (bench/tfjs-seq2seq.ts) trained with tf.train.adam
@@ -19,8 +22,8 @@
 //                  that keeps the backward matMuls in XNNPACK (the strongest
 //                  tfjs baseline we could write)
 //   tfjs-cpu       cpu backend (plain JavaScript)
-//   torch          PyTorch (/usr/bin/python3, bench/torch_train.py): nn.LSTM over
-//                  packed sequences, an nn.LSTMCell step loop, F.cross_entropy,
+//   torch          PyTorch (/usr/bin/python3, bench/torch_train.py): nn.LSTM (nn.GRU) over
+//                  packed sequences, an nn.LSTMCell (nn.GRUCell) step loop, F.cross_entropy,
 //                  torch.optim.Adam; torch.set_num_threads(1) and
 //                  OPENBLAS_NUM_THREADS=1 (torch-2t: 2 and 2). The process reports
 //                  the BLAS library it loaded (/proc/self/maps) and refuses to time
@@ -37,7 +40,9 @@
 //
 //   node --experimental-wasm-relaxed-simd --import tsx bench/train.bench.ts
 //
-// Env: BENCH_ONLY (a,b,c), BENCH_OUT (JSON path, default bench/results/train.json),
+// Env: BENCH_ONLY (comma list of case ids: a, b, c, c-gru), BENCH_MERGE (1: keep the
+//      cases of the existing BENCH_OUT that this run leaves out, each with the date,
+//      CPU, load and GEMM peak of its own run), BENCH_OUT (JSON path, default bench/results/train.json),
 //      BENCH_SCALE (multiplies every time budget, default 1), BENCH_ROUNDS
 //      (passes over ours and tfjs-wasm-xnn, order reversed each pass, samples
 //      pooled, default 2), BENCH_SKIP (comma list of impl ids to leave out,
@@ -50,7 +55,7 @@
 import { Bench } from "tinybench";
 import { machineInfo, pkgVersion } from "./machine.js";
 import { quantile } from "./stats.js";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -68,9 +73,11 @@ import { Grads } from "../src/train/grads.js";
 import { initialize, mulberry32 } from "../src/train/init.js";
 import { Optimizer } from "../src/train/optim.js";
 import { TfSeq2Seq, disposeTfBatch, makeTfBatch, type TfBatch } from "./tfjs-seq2seq.js";
+import { MODELS, matchedHidden } from "../src/experiments/plan.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+const MERGE = process.env.BENCH_MERGE === "1";
 const OUT = process.env.BENCH_OUT ?? join(here, "results", "train.json");
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -114,6 +121,8 @@ interface Case {
   torchTargets?: RatioTarget[];
   /** target: whole-step GFLOP/s of ours-relaxed ≥ this × its build's gemm_nt 512³ peak */
   minOfPeak?: number;
+  /** the case this one is compared with, row by row (the report's tokens/s ratios when both come from one run) */
+  beside?: string;
 }
 
 /** A batch of random ids: lengths (including EOS) drawn from [lo, hi]. */
@@ -131,6 +140,13 @@ function randomBatch(seed: number, B: number, Vs: number, Vt: number, srcLen: [n
   }
   return { srcs, tgts };
 }
+
+/** The experiments' sizes behind case (c) and the hidden size of their RNNsearch GRU (parameter count matched to the LSTM's). */
+const C_SIZES = { emb: 256, hidden: 256, attnDim: 256, layers: 1 };
+const C_VOCAB = { Vs: 5832, Vt: 4372 };
+const GRU_SPEC = MODELS.find((m) => m.name === "rnnsearch-gru");
+if (!GRU_SPEC) throw new Error("train bench: the experiments' plan has no model rnnsearch-gru (src/experiments/plan.ts)");
+const C_GRU_HIDDEN = matchedHidden(GRU_SPEC, C_SIZES, C_VOCAB.Vs, C_VOCAB.Vt);
 
 const CASES: Case[] = [
   {
@@ -197,19 +213,46 @@ const CASES: Case[] = [
     checkInFirstStep: [],
     torchTargets: [{ ours: "ours-relaxed", vs: "torch", min: 1.3 }],
   },
+  {
+    id: "c-gru",
+    title: `(c-gru) the experiments' RNNsearch GRU: (c) with GRU cells, He=${C_GRU_HIDDEN / 2} bi, Hd=${C_GRU_HIDDEN} (parameters matched to (c)), E=256, A=256 additive, bahdanau, Vs=5832, Vt=4372, B=64`,
+    config: parseConfig({
+      src_vocab_size: C_VOCAB.Vs, tgt_vocab_size: C_VOCAB.Vt, emb_dim: C_SIZES.emb, enc_hidden: C_GRU_HIDDEN / 2, bidirectional: true,
+      dec_hidden: C_GRU_HIDDEN, attn_dim: C_SIZES.attnDim, attention: "additive", decoder_style: "bahdanau", input_feed: false, cell: "gru",
+    }),
+    batch: randomBatch(33, 64, 5832, 4372, [10, 18], [10, 18]),
+    dataNote: "random ids, (c)'s batch; source and target 10–18 tokens with EOS (mean 14)",
+    budgets: {
+      ours: { time: 4000, iterations: 5, warmup: 2 },
+      torch: { time: 4000, iterations: 5, warmup: 2 },
+      "tfjs-wasm-xnn": { time: 6000, iterations: 3, warmup: 1 },
+      "tfjs-wasm": { time: 1, iterations: 1, warmup: 0 },
+      "tfjs-cpu": { time: 1, iterations: 1, warmup: 0 },
+    },
+    tfjs: [], // bench/tfjs-seq2seq.ts builds LSTM luong decoders only
+    checkInFirstStep: [],
+    beside: "c",
+  },
 ];
+if (ONLY) {
+  const unknown = ONLY.filter((id) => !CASES.some((c) => c.id === id));
+  if (unknown.length) {
+    console.error(`train bench: unknown case in BENCH_ONLY: ${unknown.join(", ")} (cases: ${CASES.map((c) => c.id).join(", ")})`);
+    process.exit(2);
+  }
+}
 
 // ---- flops ---------------------------------------------------------------------------
 
 /** Forward matrix-product flops of one batch at padded sizes S, T (one encoder and decoder layer). */
 function forwardFlops(c: ModelConfig, B: number, S: number, T: number): { total: number; parts: Record<string, number> } {
   const d = dims(c);
-  const N = B * S, Ge = 4 * d.He, Gd = 4 * d.Hd;
+  const N = B * S, Ge = d.G * d.He, Gd = d.G * d.Hd;
   const parts: Record<string, number> = {};
   parts.encoder = d.D * (2 * N * Ge * d.E + 2 * N * Ge * d.He);
   parts.bridge = 2 * B * d.Hd * d.Hm;
   parts.keys = c.attention === "additive" ? 2 * N * d.A * d.Hm : c.attention === "general" ? 2 * N * d.Hd * d.Hm : 0;
-  parts.decoder_lstm = T * 2 * B * Gd * (d.in0 + d.Hd);
+  parts.decoder_cell = T * 2 * B * Gd * (d.in0 + d.Hd);
   parts.attention = T * (c.attention === "additive"
     ? 2 * B * d.A * d.Hd + 2 * B * S * d.A + 2 * B * S * d.Hm
     : c.attention === "none" ? 0 : 2 * B * S * d.Hm * 2);
@@ -441,6 +484,7 @@ async function main(): Promise<void> {
   for (const c of CASES) {
     if (ONLY && !ONLY.includes(c.id)) continue;
     const caseStart = performance.now();
+    const caseLoadStart = os.loadavg();
     const B = c.batch.srcs.length;
     const S = Math.max(...c.batch.srcs.map((s) => s.length));
     const T = Math.max(...c.batch.tgts.map((s) => s.length));
@@ -607,11 +651,13 @@ async function main(): Promise<void> {
       return line;
     });
     results.push({
-      id: c.id, title: c.title, torch: torchInfo, torchTargets, minOfPeak: c.minOfPeak ?? null, config: c.config, data: c.dataNote, B, S, T, targetTokens: tokens, parameters: params,
+      id: c.id, title: c.title, beside: c.beside ?? null, torch: torchInfo, torchTargets, minOfPeak: c.minOfPeak ?? null, config: c.config, data: c.dataNote, B, S, T, targetTokens: tokens, parameters: params,
       gflopPerStep: stepFlops / 1e9, forwardGflopByPart: Object.fromEntries(Object.entries(fl.parts).map(([k, v]) => [k, v / 1e9])),
       check, rows, ratios, target,
       notes: c.checkInFirstStep.length ? `${c.checkInFirstStep.join(", ")}: one step each (a step takes tens of seconds to minutes), no warm-up` : "",
       seconds: (performance.now() - caseStart) / 1e3,
+      /** the run that measured this case (kept per case: BENCH_MERGE mixes runs); date and gemmPeakGflops set at the end */
+      measured: { date: "", cpu: machineInfo(caseLoadStart).cpu, loadavgStart: caseLoadStart, loadavgEnd: os.loadavg(), gemmPeakGflops: {} as Record<string, number> },
     });
   }
 
@@ -636,15 +682,18 @@ async function main(): Promise<void> {
     }
   }
 
+  const date = new Date().toISOString();
+  for (const r of results as { measured: { date: string; gemmPeakGflops: Record<string, number> } }[]) Object.assign(r.measured, { date, gemmPeakGflops: peaks });
+  const cases = MERGE ? mergeCases(results as { id: string }[]) : results;
   const out = {
     benchmark: "training throughput (target tokens/s), one thread and two",
-    date: new Date().toISOString(),
+    date,
     machine: machineInfo(loadStart),
     versions: { tfjs: pkgVersion("@tensorflow/tfjs"), "tfjs-backend-wasm": pkgVersion("@tensorflow/tfjs-backend-wasm"), tinybench: pkgVersion("tinybench") },
     method: "ours: grads.zero + lossAndGrads + Optimizer(adam).step; tfjs: tf.train.adam(1e-3).minimize(loss) over the same model in tf ops " +
       "(bench/tfjs-seq2seq.ts): tfjs-wasm = wasm backend, 1 thread, stock tf.matMul gradients; tfjs-wasm-xnn = the same with a custom " +
       "matMul gradient that keeps the backward in XNNPACK; tfjs-cpu = cpu backend. No clipping, dropout or label smoothing; the same batch " +
-      "every step. torch = PyTorch (bench/torch_train.py: nn.LSTM over packed sequences, an nn.LSTMCell step loop, F.cross_entropy(ignore_index=0), " +
+      "every step. torch = PyTorch (bench/torch_train.py: nn.LSTM (nn.GRU) over packed sequences, an nn.LSTMCell (nn.GRUCell) step loop, F.cross_entropy(ignore_index=0), " +
       "torch.optim.Adam) on OpenBLAS with set_num_threads(1) and OPENBLAS_NUM_THREADS=1; torch-2t and ours-…-2t: 2 threads. " +
       "Ours, torch and tfjs-wasm-xnn are timed in interleaved rounds (samples pooled). GFLOP/s = 3 × forward matrix-product flops " +
       "at padded sizes / median step time; peak = 512³ gemm_nt of the same run (best of 3 short passes), one thread: two-thread rows can pass 100%.",
@@ -652,13 +701,36 @@ async function main(): Promise<void> {
     gemmPeakRuns: peakRuns,
     relaxed: relaxedNote,
     torch: torchNote,
-    cases: results,
+    cases,
     seconds: (performance.now() - t0) / 1e3,
   };
   mkdirSync(dirname(OUT), { recursive: true });
   await writeFileAtomic(OUT, new TextEncoder().encode(JSON.stringify(out, null, 2) + "\n"));
   mtEngine?.close();
   console.log(`\nwrote ${OUT} (${out.seconds.toFixed(0)} s)`);
+}
+
+/**
+ * BENCH_MERGE: this run's cases, and those of the existing OUT it left out (in
+ * CASES order); a kept case without its own `measured` gets its run's date, load and peaks.
+ */
+function mergeCases(fresh: { id: string }[]): unknown[] {
+  if (!existsSync(OUT)) return fresh;
+  const old = JSON.parse(readFileSync(OUT, "utf8")) as {
+    date: string; machine: { cpu: string; loadavgStart: number[]; loadavgEnd: number[] }; gemmPeakGflops: Record<string, number>;
+    cases: { id: string; measured?: unknown }[];
+  };
+  const byId = new Map<string, unknown>();
+  for (const c of old.cases) {
+    byId.set(c.id, c.measured ? c : {
+      ...c, measured: { date: old.date, cpu: old.machine.cpu, loadavgStart: old.machine.loadavgStart, loadavgEnd: old.machine.loadavgEnd, gemmPeakGflops: old.gemmPeakGflops },
+    });
+  }
+  for (const c of fresh) byId.set(c.id, c);
+  const order = (id: string) => { const i = CASES.findIndex((c) => c.id === id); return i < 0 ? CASES.length : i; };
+  const kept = [...byId.keys()].filter((id) => !fresh.some((c) => c.id === id));
+  if (kept.length) console.log(`BENCH_MERGE: kept case${kept.length > 1 ? "s" : ""} ${kept.join(", ")} of ${OUT}`);
+  return [...byId.entries()].sort((a, b) => order(a[0]) - order(b[0])).map(([, c]) => c);
 }
 
 await main();

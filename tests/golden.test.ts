@@ -1,7 +1,8 @@
 // The engine against PyTorch: fixtures from tools/make_golden.py (every
 // decoder style × attention × direction × 1 and 2 layers). Log-probs and
 // attention must match to 1e-4; greedy and beam outputs exactly (ids) and
-// their scores to 1e-4.
+// their scores to 1e-4, also with the model packed for decoding (column
+// panels, what `s2s translate` loads).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -70,6 +71,31 @@ test(`golden: ${names.length} PyTorch models (score, greedy, beam)`, async (t) =
         beam.forEach((hyps, i) => {
           assert.equal(hyps.length, bm.results[i].hyps.length, `${name} beam ${i}: n-best count`);
           hyps.forEach((h, j) => checkHyp(h, bm.results[i].hyps[j], `${name} beam ${i}.${j}`));
+        });
+        eng.arena.release(mark);
+      });
+    }
+  }
+});
+
+test(`golden: ${names.length} PyTorch models packed for decoding (greedy, beam)`, async (t) => {
+  for (const eng of await engines()) {
+    for (const name of names) {
+      await t.test(`${eng.variant} ${name}`, () => {
+        const fx: Fixture = JSON.parse(readFileSync(dir + name + ".json", "utf8"));
+        const mark = eng.arena.mark();
+        const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);
+        assert.ok(model.packForDecoding() > 0, `${name}: packed`);
+        const srcs = fx.pairs.map((p) => p.src);
+        const g = fx.greedy;
+        // greedy one sentence at a time and beam per sentence: products of at most PANEL_MAX_ROWS rows, through the panels
+        const greedy = searchIds(model, srcs, { beam: 1, alpha: g.alpha, maxLenA: g.max_len_a, maxLenB: g.max_len_b, batchSentences: 1 });
+        greedy.forEach((h, i) => checkHyp(h[0], g.results[i], `${name} packed greedy ${i}`));
+        const bm = fx.beam;
+        const beam = searchIds(model, srcs, { beam: bm.beam, alpha: bm.alpha, nbest: bm.nbest, maxLenA: bm.max_len_a, maxLenB: bm.max_len_b, batchSentences: 1 });
+        beam.forEach((hyps, i) => {
+          assert.equal(hyps.length, bm.results[i].hyps.length, `${name} packed beam ${i}: n-best count`);
+          hyps.forEach((h, j) => checkHyp(h, bm.results[i].hyps[j], `${name} packed beam ${i}.${j}`));
         });
         eng.arena.release(mark);
       });

@@ -38,8 +38,11 @@ test("pack_panels writes W[N,K] as [ceil(N/8)][K][8], zero-padded", async () => 
 });
 
 test("gemm_pn = gemm_nt's product (odd sizes, every row-group path, strides, bias, accumulate)", async () => {
+  // the single row runs k in four phases: every K mod 4 at M = 1 (K = 1, 5, 33, 257; 2; 3, 7; 12),
+  // with partial last panels (N = 5, 7, 13, 131)
   const sizes: [number, number, number][] = [
     [1, 1, 1], [1, 7, 5], [2, 9, 3], [3, 8, 4], [4, 17, 13], [5, 33, 19], [6, 5, 2], [7, 24, 31], [9, 41, 64], [1, 131, 257],
+    [1, 13, 7], [3, 22, 6], [1, 16, 33], [1, 9, 3], [1, 24, 12], [1, 5, 2],
   ];
   await forEachGemmCase(sizes, 11, ({ eng, rng, M, N, K, beta, withBias }) => {
     const k = eng.kernels, ar = eng.arena;
