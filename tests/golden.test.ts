@@ -45,6 +45,20 @@ function checkHyp(got: Hyp, want: Hyp, what: string): void {
 }
 
 
+/** Greedy and beam search give the fixture's ids and scores (batchSentences: how many sentences a search batch holds). */
+function checkSearch(model: Model, fx: Fixture, name: string, batchSentences?: number): void {
+  const srcs = fx.pairs.map((p) => p.src);
+  const g = fx.greedy;
+  const greedy = searchIds(model, srcs, { beam: 1, alpha: g.alpha, maxLenA: g.max_len_a, maxLenB: g.max_len_b, batchSentences });
+  greedy.forEach((h, i) => checkHyp(h[0], g.results[i], `${name} greedy ${i}`));
+  const bm = fx.beam;
+  const beam = searchIds(model, srcs, { beam: bm.beam, alpha: bm.alpha, nbest: bm.nbest, maxLenA: bm.max_len_a, maxLenB: bm.max_len_b, batchSentences });
+  beam.forEach((hyps, i) => {
+    assert.equal(hyps.length, bm.results[i].hyps.length, `${name} beam ${i}: n-best count`);
+    hyps.forEach((h, j) => checkHyp(h, bm.results[i].hyps[j], `${name} beam ${i}.${j}`));
+  });
+}
+
 test(`golden: ${names.length} PyTorch models (score, greedy, beam)`, async (t) => {
   assert.ok(names.length >= 32, `only ${names.length} fixtures`);
   for (const eng of await engines()) {
@@ -62,16 +76,7 @@ test(`golden: ${names.length} PyTorch models (score, greedy, beam)`, async (t) =
         // one at a time gives the same numbers
         const single = scoreIds(model, [fx.pairs[4]]);
         close(single[0].logprobs, fx.score[4].logprobs, `${name} single`);
-        const srcs = fx.pairs.map((p) => p.src);
-        const g = fx.greedy;
-        const greedy = searchIds(model, srcs, { beam: 1, alpha: g.alpha, maxLenA: g.max_len_a, maxLenB: g.max_len_b });
-        greedy.forEach((h, i) => checkHyp(h[0], g.results[i], `${name} greedy ${i}`));
-        const bm = fx.beam;
-        const beam = searchIds(model, srcs, { beam: bm.beam, alpha: bm.alpha, nbest: bm.nbest, maxLenA: bm.max_len_a, maxLenB: bm.max_len_b });
-        beam.forEach((hyps, i) => {
-          assert.equal(hyps.length, bm.results[i].hyps.length, `${name} beam ${i}: n-best count`);
-          hyps.forEach((h, j) => checkHyp(h, bm.results[i].hyps[j], `${name} beam ${i}.${j}`));
-        });
+        checkSearch(model, fx, name);
         eng.arena.release(mark);
       });
     }
@@ -86,17 +91,8 @@ test(`golden: ${names.length} PyTorch models packed for decoding (greedy, beam)`
         const mark = eng.arena.mark();
         const model = Model.fromBytes(eng, new Uint8Array(readFileSync(dir + name + ".safetensors")), name);
         assert.ok(model.packForDecoding() > 0, `${name}: packed`);
-        const srcs = fx.pairs.map((p) => p.src);
-        const g = fx.greedy;
         // greedy one sentence at a time and beam per sentence: products of at most PANEL_MAX_ROWS rows, through the panels
-        const greedy = searchIds(model, srcs, { beam: 1, alpha: g.alpha, maxLenA: g.max_len_a, maxLenB: g.max_len_b, batchSentences: 1 });
-        greedy.forEach((h, i) => checkHyp(h[0], g.results[i], `${name} packed greedy ${i}`));
-        const bm = fx.beam;
-        const beam = searchIds(model, srcs, { beam: bm.beam, alpha: bm.alpha, nbest: bm.nbest, maxLenA: bm.max_len_a, maxLenB: bm.max_len_b, batchSentences: 1 });
-        beam.forEach((hyps, i) => {
-          assert.equal(hyps.length, bm.results[i].hyps.length, `${name} packed beam ${i}: n-best count`);
-          hyps.forEach((h, j) => checkHyp(h, bm.results[i].hyps[j], `${name} packed beam ${i}.${j}`));
-        });
+        checkSearch(model, fx, `${name} packed`, 1);
         eng.arena.release(mark);
       });
     }

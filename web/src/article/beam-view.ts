@@ -5,7 +5,7 @@
 import { traceDecode, type DecodeTrace } from "seq2seq-wasm/text";
 import { fmt, h } from "./dom.js";
 import type { ModelStore } from "./models.js";
-import { parseSource, tokensOf } from "./source.js";
+import { readSource, tokensOf } from "./source.js";
 import { EOS } from "./tasks.js";
 
 export interface BeamElements {
@@ -40,12 +40,8 @@ export class BeamView {
   render(): void {
     const m = this.store.get("search");
     if (!m) return;
-    const p = parseSource(this.el.input.value, m.srcVocab);
-    this.el.error.hidden = p.ok;
-    if (!p.ok) {
-      this.el.error.textContent = p.message;
-      return;
-    }
+    const p = readSource(this.el.input, this.el.error, m.srcVocab);
+    if (!p) return;
     const K = Number(this.el.beam.value);
     const tr = traceDecode(m.model, p.ids, { beam: K, maxLenA: 1.5, maxLenB: 10 });
     const text = (ids: number[]) => tokensOf(ids, m.tgtVocab).join(" ") || "(start)";

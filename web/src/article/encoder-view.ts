@@ -6,7 +6,7 @@ import { searchIds } from "seq2seq-wasm";
 import { traceEncoder } from "seq2seq-wasm/text";
 import { h } from "./dom.js";
 import type { ModelStore } from "./models.js";
-import { parseSource, textOf } from "./source.js";
+import { readSource, textOf } from "./source.js";
 import { describe, strip } from "./strip.js";
 
 export interface EncoderElements {
@@ -31,12 +31,8 @@ export class EncoderView {
   render(): void {
     const m = this.store.get("enc");
     if (!m) return;
-    const p = parseSource(this.el.input.value, m.srcVocab);
-    this.el.error.hidden = p.ok;
-    if (!p.ok) {
-      this.el.error.textContent = p.message;
-      return;
-    }
+    const p = readSource(this.el.input, this.el.error, m.srcVocab);
+    if (!p) return;
     const enc = traceEncoder(m.model, p.ids);
     const half = enc.mbar.length / 2;
     const tokens = [...p.tokens, "</s>"];

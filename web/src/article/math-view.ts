@@ -5,7 +5,7 @@
 import { traceDecode, type DecodeTrace } from "seq2seq-wasm/text";
 import { fmt, h, sequential } from "./dom.js";
 import type { ModelStore } from "./models.js";
-import { parseSource, tokensOf } from "./source.js";
+import { readSource, tokensOf } from "./source.js";
 import { describe, strip } from "./strip.js";
 
 export interface MathElements {
@@ -43,12 +43,8 @@ export class MathView {
   private retrace(): void {
     const m = this.store.get("search");
     if (!m) return;
-    const p = parseSource(this.el.input.value, m.srcVocab);
-    this.el.error.hidden = p.ok;
-    if (!p.ok) {
-      this.el.error.textContent = p.message;
-      return;
-    }
+    const p = readSource(this.el.input, this.el.error, m.srcVocab);
+    if (!p) return;
     this.trace = traceDecode(m.model, p.ids, { beam: 1, maxLenA: 1.5, maxLenB: 10 });
     this.src = [...p.tokens, "</s>"];
     this.out = tokensOf(this.trace.hypotheses[0].ids, m.tgtVocab);

@@ -7,7 +7,7 @@ import { renderHeatmap } from "../heatmap.js";
 import { h } from "./dom.js";
 import type { ModelStore } from "./models.js";
 import type { Checkpoint } from "./race.js";
-import { parseSource, textOf, tokensOf } from "./source.js";
+import { readSource, textOf, tokensOf } from "./source.js";
 
 export type Score = "additive" | "dot" | "general";
 export const SCORES: readonly Score[] = ["additive", "dot", "general"];
@@ -38,12 +38,8 @@ export class ScoresView {
   private render(score: Score): void {
     const m = this.store.get(score);
     if (!m) return;
-    const p = parseSource(this.input.value, m.srcVocab);
-    this.error.hidden = p.ok;
-    if (!p.ok) {
-      this.error.textContent = p.message;
-      return;
-    }
+    const p = readSource(this.input, this.error, m.srcVocab);
+    if (!p) return;
     const hyp = searchIds(m.model, [p.ids], { beam: 1, maxLenA: 1.5, maxLenB: 10 })[0][0];
     const part = this.parts[score];
     part.out.textContent = textOf(hyp.ids, m.tgtVocab) || "(nothing)";

@@ -31,3 +31,17 @@ export function tokensOf(ids: number[], vocab: string[]): string[] {
 export function textOf(ids: number[], vocab: string[]): string {
   return tokensOf(ids.filter((i) => i !== EOS), vocab).join(" ");
 }
+
+/**
+ * The source field read for a view: its ids, or null with the field's
+ * one-line message shown in `error` (hidden again once the text parses).
+ */
+export function readSource(input: HTMLInputElement, error: HTMLElement, srcVocab: string[]): { tokens: string[]; ids: number[] } | null {
+  const p = parseSource(input.value, srcVocab);
+  error.hidden = p.ok;
+  if (!p.ok) {
+    error.textContent = p.message;
+    return null;
+  }
+  return p;
+}
