@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve } from "./serve.js";
+import { CHROMIUM_ARGS, collectErrors, serve } from "./serve.js";
 import { ARTICLE_JS_BUDGET, articleJs } from "./article-js.js";
 import { loadEngine } from "../../src/engine/load-node.js";
 import { Model } from "../../src/model/model.js";
@@ -77,19 +77,12 @@ test("article page in Chromium: sections, the side-by-side training reaches the 
   const server = await serve(out);
   const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
     executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 1000 }, acceptDownloads: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
-  const errors: string[] = [];
+  let errors: string[] = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-    page.on("response", (r) => {
-      if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
-    page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    errors = collectErrors(page);
     await page.goto(server.url);
     await page.getByText(/^Kernels: /).waitFor({ timeout: 30_000 });
 

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve } from "./serve.js";
+import { CHROMIUM_ARGS, collectErrors, serve } from "./serve.js";
 import { runCli } from "../helpers/cli.js";
 import { parseSafetensors } from "../../src/io/safetensors.js";
 import { serializeTokenizerSpec, taskTokenizerSpec } from "../../src/pipeline/tokenizer.js";
@@ -65,19 +65,12 @@ test("demo page in Chromium: train in a worker, stop, translate as you type, hea
   const server = await serve(out);
   const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
     executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 1400 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
-  const errors: string[] = [];
+  let errors: string[] = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-    page.on("response", (r) => {
-      if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
-    page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    errors = collectErrors(page);
     await page.goto(`${server.url}tool.html`);
     await page.getByText(/^Kernels: /).waitFor({ timeout: 15_000 });
     const variant = await page.locator("#engine-status").textContent();

@@ -13,6 +13,28 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm", ".svg": "image/svg+xml", ".json": "application/json",
 };
 
+/** Chromium's flags for the browser tests: headless in a container, no network of its own. */
+export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** What a page reports as wrong, collected as it happens: console errors, page errors, HTTP errors and failed requests. */
+export function collectErrors(page: {
+  on(e: "console", f: (m: { type(): string; text(): string }) => void): unknown;
+  on(e: "pageerror", f: (e: Error) => void): unknown;
+  on(e: "response", f: (r: { status(): number; url(): string }) => void): unknown;
+  on(e: "requestfailed", f: (r: { url(): string; failure(): { errorText: string } | null }) => void): unknown;
+}): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  return errors;
+}
+
 export async function serve(dir: string): Promise<{ url: string; close(): Promise<void>; requests: string[] }> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
