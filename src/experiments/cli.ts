@@ -34,7 +34,7 @@ export const experimentsSpec: CommandSpec = {
     "perplexity, BLEU by source length on the test set and its joined versions, attention on examples) and write JSON\n" +
     "under --out. Then generate results.md and SVG figures from the JSON into OUT/report/. With --write-docs, keep every\n" +
     "evaluated model's JSON and test-set translations in --keep-dir (committed; models kept there are not trained again),\n" +
-    "compute the paired bootstrap against the no-attention baseline, and write docs/results.md (wmt-deen: docs/results-wmt.md)\n" +
+    "compute the paired bootstrap against the no-attention baseline, and write docs/results.md (wmt-deen: DOCS/results-wmt.md)\n" +
     "and its figures from what is kept.\n" +
     "Finished models are skipped; an interrupted training continues from its checkpoint (run the same command again).\n" +
     `Models: ${MODEL_NAMES.join(", ")}. Pairs: ${PAIRS.join(", ")}.\n` +
@@ -56,7 +56,7 @@ export const experimentsSpec: CommandSpec = {
     { name: "hidden", type: "int", min: 2, help: "decoder hidden size = encoder memory size (changes the plan)" },
     { name: "batch-sentences", type: "int", min: 1, help: "sentences per batch (changes the plan)" },
     { name: "seeds", type: "string", arg: "N,...", help: "train every model with each of these seeds (seed 1 into MODEL/, seed N into MODEL-seedN/) [default: 1]" },
-    { name: "write-docs", type: "boolean", help: "keep the evaluated models' JSON and test-set translations in --keep-dir, and write docs/results.md, docs/results.json and docs/figures/ (wmt-deen: docs/results-wmt.md, .json, figures/wmt-*) from what is kept there; models kept there already are not trained again" },
+    { name: "write-docs", type: "boolean", help: "keep the evaluated models' JSON and test-set translations in --keep-dir, and write docs/results.md, docs/results.json and docs/figures/ (wmt-deen: DOCS/results-wmt.md, .json, figures/wmt-*) from what is kept there; models kept there already are not trained again" },
     { name: "keep-dir", type: "string", arg: "DIR", help: "where --write-docs keeps the results (relative to the repository) [default: DOCS/results/CORPUS]" },
     { name: "docs-dir", type: "string", arg: "DIR", default: "docs", help: "where --write-docs writes (relative to the repository)" },
     { name: "report-only", type: "boolean", help: "no training: regenerate the report from the JSON in --out (with --write-docs, or when --out holds no run: from the kept results)" },

@@ -17,7 +17,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import type { EpochRecord } from "../train/trainer.js";
 import type { ModelConfig } from "../model/config.js";
 import type { ModelSpec, Plan } from "./plan.js";
-import type { SignificanceFile } from "./significance.js";
+import type { BootstrapResult } from "../eval/bootstrap.js";
 
 export const RUN_FORMAT = "s2s-experiments";
 export const FORMAT_VERSION = 1;
@@ -253,3 +253,28 @@ export const paths = {
   ckpt: (out: string, pair: string, model: string) => join(out, pair, model, "model.ckpt.safetensors"),
   hyps: (out: string, pair: string, model: string) => join(out, pair, model, "hyps"),
 };
+
+/** One length bucket's paired bootstrap (significance.ts). */
+export interface BucketBootstrap {
+  label: string;
+  segments: number;
+  results: BootstrapResult[];
+}
+
+export interface SignificanceFile {
+  format: "s2s-experiment-significance";
+  version: 1;
+  pair: string;
+  samples: number;
+  seed: number;
+  /** the model the others are compared with (the first of every results list) */
+  baseline: string;
+  /** the sets scored: `test` for the overall scores; all of them, pooled by source length, for the buckets */
+  sets: string[];
+  /** per beam ("1", "5") */
+  beams: Record<string, { test: BootstrapResult[]; buckets: BucketBootstrap[] }>;
+  /** attention against no attention within one cell (cellPairs): the same bootstrap on the test set, per beam */
+  within?: { model: string; baseline: string; beams: Record<string, BootstrapResult[]> }[];
+  /** sha256 of each model's translation files, in model order */
+  inputs: Record<string, string>;
+}

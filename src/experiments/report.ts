@@ -130,7 +130,7 @@ export interface ReportOptions {
   figPrefix?: string;
 }
 
-/** The report's files for a corpus: Multi30k's docs/results.md, wmt-deen's docs/results-wmt.md (figures prefixed wmt-). */
+/** The report's files for a corpus: Multi30k's results.md, wmt-deen's results-wmt.md in the docs directory (figures prefixed wmt-). */
 export function reportNames(corpus: string | undefined): Pick<ReportOptions, "jsonName" | "mdName" | "figPrefix"> {
   return corpus === "wmt-deen" ? { jsonName: "results-wmt.json", mdName: "results-wmt.md", figPrefix: "wmt-" } : { jsonName: "results.json", mdName: "results.md", figPrefix: "" };
 }

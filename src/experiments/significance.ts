@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { bleuCorpusStats, bleuFromStats, type BleuOptions } from "../eval/bleu.js";
 import { BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResult } from "../eval/bootstrap.js";
 import { sourceLength } from "../eval/bylength.js";
-import { paths, readJson, writeJson, type EvalFile, type RunFile } from "./files.js";
+import { paths, readJson, writeJson, type BucketBootstrap, type EvalFile, type RunFile, type SignificanceFile } from "./files.js";
+
+export type { SignificanceFile } from "./files.js";
 import { expectedHyps, keptHyps } from "./keep.js";
 import { MODELS, roles } from "./plan.js";
 
@@ -26,30 +28,6 @@ export interface RefSet {
   name: string;
   sources: readonly string[];
   references: readonly string[];
-}
-
-export interface BucketBootstrap {
-  label: string;
-  segments: number;
-  results: BootstrapResult[];
-}
-
-export interface SignificanceFile {
-  format: "s2s-experiment-significance";
-  version: 1;
-  pair: string;
-  samples: number;
-  seed: number;
-  /** the model the others are compared with (the first of every results list) */
-  baseline: string;
-  /** the sets scored: `test` for the overall scores; all of them, pooled by source length, for the buckets */
-  sets: string[];
-  /** per beam ("1", "5") */
-  beams: Record<string, { test: BootstrapResult[]; buckets: BucketBootstrap[] }>;
-  /** attention against no attention within one cell (cellPairs): the same bootstrap on the test set, per beam */
-  within?: { model: string; baseline: string; beams: Record<string, BootstrapResult[]> }[];
-  /** sha256 of each model's translation files, in model order */
-  inputs: Record<string, string>;
 }
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
