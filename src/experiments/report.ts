@@ -245,7 +245,7 @@ function pairSection(pp: PairSummary, s: Summary, shares: Map<string, number>, p
   const earlier = models.filter((x) => x.eval && !x.outputs);
   if (earlier.length) {
     const dates = [...new Set(earlier.map((x) => x.train?.sessions[0]?.started.slice(0, 10)).filter(Boolean))].sort();
-    p(`‡ Trained and evaluated in an earlier run (${dates.join(", ")}) whose test-set translations were not kept, so ${earlier.length === 1 ? "it is" : "they are"} not in the paired bootstrap below; the engine has changed since in ways that move results at the level of float rounding, so retraining ${earlier.length === 1 ? "it" : "them"} now gives close, not identical, numbers.`, "");
+    p(`‡ Trained and evaluated in an earlier run (${dates.join(", ")}) whose test-set translations were not kept, so ${earlier.length === 1 ? "it is" : "they are"} not in the paired bootstrap below; the engine has changed since, and retraining ${earlier.length === 1 ? "it" : "them"} with this code may give numbers that differ by float rounding.`, "");
   }
   const att = evald.filter((x) => specOf(x.name).attention !== "none");
   const target = plan.corpus ? undefined : TARGETS[pp.pair];
