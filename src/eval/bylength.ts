@@ -39,6 +39,24 @@ export function sourceLength(line: string, lang: string): number {
   return n;
 }
 
+/** The buckets of upper edges `edges`: 1..e0, e0+1..e1, ..., e_last+1.. (labels `1-10`, `71+`). */
+export function lengthBuckets(edges: readonly number[]): { min: number; max: number; label: string }[] {
+  const bounds: { min: number; max: number; label: string }[] = [];
+  let lo = 1;
+  for (const e of edges) {
+    bounds.push({ min: lo, max: e, label: `${lo}-${e}` });
+    lo = e + 1;
+  }
+  bounds.push({ min: lo, max: Infinity, label: `${lo}+` });
+  return bounds;
+}
+
+/** The bucket of a length (0 goes to the first). */
+export function bucketOf(bounds: readonly { max: number }[], len: number): number {
+  const b = bounds.findIndex((bd) => len <= bd.max);
+  return b < 0 ? bounds.length - 1 : b;
+}
+
 /** One bucket of {@link bleuByLength}. */
 export interface LengthBucketRow {
   /** Human label, e.g. `1-10`, `51+`, or `all` for the total row. */
@@ -109,20 +127,9 @@ export function bleuByLength(input: BleuByLengthInput): BleuByLength {
   const stats = bleuCorpusStats(hypotheses, references, input.bleu);
   const order = input.bleu?.maxNgramOrder ?? 4;
 
-  const bounds: { min: number; max: number; label: string }[] = [];
-  let lo = 1;
-  for (const e of edges) {
-    bounds.push({ min: lo, max: e, label: `${lo}-${e}` });
-    lo = e + 1;
-  }
-  bounds.push({ min: lo, max: Infinity, label: `${lo}+` });
-
+  const bounds = lengthBuckets(edges);
   const members: number[][] = bounds.map(() => []);
-  lengths.forEach((len, i) => {
-    let b = bounds.findIndex((bd) => len <= bd.max);
-    if (b < 0) b = bounds.length - 1;
-    members[b]!.push(i);
-  });
+  lengths.forEach((len, i) => members[bucketOf(bounds, len)]!.push(i));
 
   const rows: LengthBucketRow[] = bounds.map((bd, b) => {
     const idx = members[b]!;

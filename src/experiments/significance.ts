@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bleuCorpusStats, bleuFromStats, type BleuOptions } from "../eval/bleu.js";
 import { BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResult } from "../eval/bootstrap.js";
-import { sourceLength } from "../eval/bylength.js";
+import { bucketOf, lengthBuckets, sourceLength } from "../eval/bylength.js";
 import { paths, readJson, writeJson, type BucketBootstrap, type EvalFile, type RunFile, type SignificanceFile } from "./files.js";
 
 export type { SignificanceFile } from "./files.js";
@@ -75,16 +75,12 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
   if (!test) throw new Error("significance: no test set");
   const setNames = o.sets.map((s) => s.name);
   const lengths = o.sets.flatMap((s) => s.sources.map((x) => sourceLength(x, o.srcLang)));
-  // bucket b holds lengths in (edges[b-1], edges[b]]; the last is open
-  const bucketOf = (len: number) => {
-    const b = o.edges.findIndex((e) => len <= e);
-    return b < 0 ? o.edges.length : b;
-  };
-  const labels = [...o.edges.map((e, i) => `${i === 0 ? 1 : o.edges[i - 1] + 1}-${e}`), `${o.edges[o.edges.length - 1] + 1}+`];
-  const members: number[][] = labels.map(() => []);
-  lengths.forEach((len, i) => members[bucketOf(len)].push(i));
+  const bounds = lengthBuckets(o.edges);
+  const members: number[][] = bounds.map(() => []);
+  lengths.forEach((len, i) => members[bucketOf(bounds, len)].push(i));
   const score = (s: number[]) => bleuFromStats(s, o.bleu).score;
   const beams: SignificanceFile["beams"] = {};
+  const testStatsByBeam = new Map<number, Map<string, number[][]>>();
   for (const beam of o.beams) {
     // statistics of every segment of every set, sets in order, per model
     const all = new Map<string, number[][]>();
@@ -98,12 +94,13 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
       }
       all.set(m, rows);
     }
+    testStatsByBeam.set(beam, testStats);
     const testRes = pairedBootstrap(o.models.map((m) => ({ name: m, stats: testStats.get(m)! })), score, { samples, seed });
     const buckets: BucketBootstrap[] = [];
     members.forEach((idx, b) => {
       if (idx.length < MIN_BUCKET_SEGMENTS) return;
       const res = pairedBootstrap(o.models.map((m) => ({ name: m, stats: idx.map((i) => all.get(m)![i]) })), score, { samples, seed });
-      buckets.push({ label: labels[b], segments: idx.length, results: rounded(res) });
+      buckets.push({ label: bounds[b].label, segments: idx.length, results: rounded(res) });
     });
     beams[String(beam)] = { test: rounded(testRes), buckets };
   }
@@ -111,11 +108,8 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
   for (const [model, baseline] of o.within ?? []) {
     const res: Record<string, BootstrapResult[]> = {};
     for (const beam of o.beams) {
-      const sys = [];
-      for (const m of [baseline, model]) {
-        sys.push({ name: m, stats: bleuCorpusStats(await readHyps(o.dir, o.pair, m, test.name, beam, test.sources.length), [test.references], o.bleu) });
-      }
-      res[String(beam)] = rounded(pairedBootstrap(sys, score, { samples, seed }));
+      const st = testStatsByBeam.get(beam)!;
+      res[String(beam)] = rounded(pairedBootstrap([baseline, model].map((m) => ({ name: m, stats: st.get(m)! })), score, { samples, seed }));
     }
     within.push({ model, baseline, beams: res });
   }
