@@ -144,3 +144,28 @@ test("Ctrl-C (SIGINT) saves a checkpoint and exits 130; --resume then ends with 
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readFileSync(cut), readFileSync(whole), "interrupted + resumed run differs from the uninterrupted one");
 });
+
+test("Ctrl-C is seen before the next step, not at the end of the epoch, with the default --checkpoint-every 0", async () => {
+  const config = join(tmp, "config.json");
+  writeFileSync(config, JSON.stringify(CONFIG));
+  // 12,000 pairs in batches of 16: 750 steps an epoch, the first epoch-end checkpoint at step 750
+  const data = writeLines("rev-sigint-epoch.jsonl", reverseTask(12000, 22));
+  const out = join(tmp, "epoch-cut.safetensors");
+  const run = startCli(["train", "--config", config, "--train-ids", data, "--batch-sentences", "16", "--seed", "9", "--epochs", "2", "--out", out], 300000);
+  // the first progress line is printed after step 1: training is under way
+  let seen = "";
+  await new Promise<void>((resolve) => {
+    run.child.stderr!.on("data", (d: string) => {
+      seen += d;
+      if (/step 1\//.test(seen)) resolve();
+    });
+    run.child.on("close", () => resolve());
+  });
+  run.child.kill("SIGINT");
+  const stopped = await run.done;
+  assert.equal(stopped.code, 130, stopped.stderr);
+  const m = /stopped at step (\d+): checkpoint/.exec(stopped.stderr);
+  assert.ok(m, stopped.stderr);
+  assert.ok(Number(m[1]) < 750, `stopped at step ${m[1]}: the signal waited for the end of the epoch`);
+  assert.ok(existsSync(join(tmp, "epoch-cut.ckpt.safetensors")), "no checkpoint written");
+});

@@ -86,7 +86,7 @@ export interface TrainHooks {
   saveBest?: (model: Model) => Promise<void>;
   /** writes a checkpoint (bytes from checkpointBytes) */
   saveCheckpoint?: (bytes: Uint8Array) => Promise<void>;
-  /** polled between steps; true = checkpoint and stop (Ctrl-C) */
+  /** polled before each step, after a turn of the event loop (so signal handlers run); true = checkpoint and stop (Ctrl-C) */
   interrupted?: () => boolean;
   /** the clock, in ms (default Date.now; tests pass a fake one) */
   now?: () => number;
@@ -105,6 +105,16 @@ export function validationLoss(model: Model, pairs: PairIds[]): number {
     n += r.logprobs.length;
   }
   return n === 0 ? 0 : sum / n;
+}
+
+/**
+ * One turn of the event loop (a macrotask, so pending signals and timers run).
+ * The step loop is synchronous wasm work; without this a SIGINT handler would
+ * only run at the next awaited write, i.e. the end of the epoch.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 export class Trainer {
@@ -175,6 +185,8 @@ export class Trainer {
       const batches = this.batchesOf(st.epoch);
       while (st.batch < batches.length) {
         if (c.steps !== undefined && st.step >= c.steps) break;
+        // a signal handler (Ctrl-C) runs only when the loop gives the event loop a turn
+        if (hooks.interrupted) await yieldToEventLoop();
         if (hooks.interrupted?.()) {
           await hooks.saveCheckpoint?.(checkpoint());
           return { state: st, interrupted: true };
