@@ -21,6 +21,8 @@ export const WMT_DEEN = {
   train: 'train',
   dev: 'newstest2013',
   test: 'newstest2014',
+  /** upper edges of its source-length buckets: 1-10, ..., 51-60, 61+ words (Bahdanau et al.'s Figure 2 goes to 60) */
+  lengthEdges: [10, 20, 30, 40, 50, 60] as readonly number[],
 } as const;
 
 /** The path of one side of a split: SPLIT.LANG.gz under `dir`. */

@@ -9,6 +9,7 @@
 import type { Attention, Cell, DecoderStyle, ModelConfig } from "../model/config.js";
 import { cellKeys, numel, paramSpecs, parseConfig } from "../model/config.js";
 import { DEFAULT_LENGTH_EDGES } from "../eval/bylength.js";
+import { WMT_DEEN } from "../data/wmt.js";
 
 /** One model of the comparison. All share the plan's sizes; they differ only in what is listed here. */
 export interface ModelSpec {
@@ -257,8 +258,8 @@ export function quickPlan(): Plan {
   };
 }
 
-/** The length buckets of wmt-deen: 1-10, 11-20, ..., 51-60, 61+ source words (Bahdanau et al.'s Figure 2 goes to 60). */
-export const WMT_LENGTH_EDGES: readonly number[] = [10, 20, 30, 40, 50, 60];
+/** The length buckets of wmt-deen: 1-10, 11-20, ..., 51-60, 61+ source words (the corpus's own, src/data/wmt.ts). */
+export const WMT_LENGTH_EDGES: readonly number[] = WMT_DEEN.lengthEdges;
 
 /**
  * Bahdanau et al. 2014's protocol on wmt-deen at our scale: the four models

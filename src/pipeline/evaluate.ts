@@ -42,6 +42,8 @@ export function checkStreams(hyps: readonly string[], refs: readonly (readonly s
 export interface LengthSources {
   lines: readonly string[];
   lang: string;
+  /** upper bucket edges (default DEFAULT_LENGTH_EDGES: 1-10, ..., 71+) */
+  edges?: readonly number[];
 }
 
 /** BLEU (sacreBLEU default unless bleu options say otherwise), chrF and, with sources, BLEU by source length. */
@@ -55,7 +57,7 @@ export function evaluateText(hyps: readonly string[], refs: readonly (readonly s
       chrf,
       bleuLine: formatBleu(bleu, { signature: bleuSignature(nrefs, bleuOpts) }),
       chrfLine: formatChrf(chrf, { signature: chrfSignature(nrefs, { lowercase: bleuOpts.lowercase }) }),
-      byLength: sources ? formatBleuByLength(bleuByLength({ sources: sources.lines, lang: sources.lang, hypotheses: hyps, references: refs, bleu: bleuOpts })) : null,
+      byLength: sources ? formatBleuByLength(bleuByLength({ sources: sources.lines, lang: sources.lang, hypotheses: hyps, references: refs, bleu: bleuOpts, edges: sources.edges })) : null,
     };
   });
 }

@@ -109,6 +109,12 @@ test("prepare --corpus wmt-deen --data-dir DIR = the corpus' files; eval --corpu
   assert.equal(e.code, 0, e.stderr);
   const scores = (s: string) => s.split("\n").filter((l) => /^(BLEU|chrF2)\|/.test(l));
   assert.deepEqual(scores(e.stdout), scores(r.stdout));
+  // wmt-deen's length buckets end at 61+ (its report's); the files form keeps Multi30k's, to 71+
+  assert.match(r.stdout, /^51-60 /m);
+  assert.match(r.stdout, /^61\+ /m);
+  assert.doesNotMatch(r.stdout, /^(61-70|71\+) /m);
+  assert.match(e.stdout, /^61-70 /m);
+  assert.match(e.stdout, /^71\+ /m);
 });
 
 test("prepare with files: bad input fails with one clear line", async () => {
