@@ -275,6 +275,12 @@ export interface SignificanceFile {
   beams: Record<string, { test: BootstrapResult[]; buckets: BucketBootstrap[] }>;
   /** attention against no attention within one cell (cellPairs): the same bootstrap on the test set, per beam */
   within?: { model: string; baseline: string; beams: Record<string, BootstrapResult[]> }[];
+  /**
+   * Test-set BLEU of every model on Moses tokens, lowercased (the target
+   * language's rules; references as Multi30k's tok/ files; tok:none), per beam
+   * then model: the convention of the WMT multimodal tasks (MultEval)
+   */
+  mosesLc?: Record<string, Record<string, number>>;
   /** sha256 of each model's translation files, in model order */
   inputs: Record<string, string>;
 }

@@ -9,9 +9,11 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { bleuCorpusStats, bleuFromStats, type BleuOptions } from "../eval/bleu.js";
+import { bleuCorpusStats, bleuFromStats, corpusBleu, type BleuOptions } from "../eval/bleu.js";
 import { BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, pairedBootstrap, type BootstrapResult } from "../eval/bootstrap.js";
 import { bucketOf, lengthBuckets, sourceLength } from "../eval/bylength.js";
+import { preprocess } from "../text/tokenize.js";
+import type { MosesLang } from "../text/tokenize.js";
 import { paths, readJson, writeJson, type BucketBootstrap, type EvalFile, type RunFile, type SignificanceFile } from "./files.js";
 
 export type { SignificanceFile } from "./files.js";
@@ -31,6 +33,11 @@ export interface RefSet {
 }
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Corpus BLEU of text that is already tokenized (tok:none, case as given). */
+function corpusScore(hyps: readonly string[], refs: readonly string[]): number {
+  return corpusBleu(hyps, [refs], { tokenize: "none" }).score;
+}
 
 function rounded(r: BootstrapResult[]): BootstrapResult[] {
   return r.map((x) => ({ name: x.name, score: round(x.score), mean: round(x.mean), ci: round(x.ci), p: x.p === null ? null : round(x.p, 6) }));
@@ -56,6 +63,8 @@ export interface SignificanceInput {
   dir: string;
   pair: string;
   srcLang: string;
+  /** the target language (Moses rules of the tokenized lowercased BLEU) */
+  tgtLang: string;
   /** models with kept translations; the baseline first */
   models: readonly string[];
   sets: readonly RefSet[];
@@ -80,6 +89,9 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
   lengths.forEach((len, i) => members[bucketOf(bounds, len)].push(i));
   const score = (s: number[]) => bleuFromStats(s, o.bleu).score;
   const beams: SignificanceFile["beams"] = {};
+  const mosesLc: NonNullable<SignificanceFile["mosesLc"]> = {};
+  const moses = (s: string) => preprocess(s, o.tgtLang as MosesLang, { lowercase: true, escape: false });
+  const testRefsMoses = test.references.map(moses);
   const testStatsByBeam = new Map<number, Map<string, number[][]>>();
   for (const beam of o.beams) {
     // statistics of every segment of every set, sets in order, per model
@@ -88,8 +100,12 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
     for (const m of o.models) {
       const rows: number[][] = [];
       for (const s of o.sets) {
-        const st = bleuCorpusStats(await readHyps(o.dir, o.pair, m, s.name, beam, s.sources.length), [s.references], o.bleu);
-        if (s === test) testStats.set(m, st);
+        const hyps = await readHyps(o.dir, o.pair, m, s.name, beam, s.sources.length);
+        const st = bleuCorpusStats(hyps, [s.references], o.bleu);
+        if (s === test) {
+          testStats.set(m, st);
+          (mosesLc[String(beam)] ??= {})[m] = round(corpusScore(hyps.map(moses), testRefsMoses), 2);
+        }
         rows.push(...st);
       }
       all.set(m, rows);
@@ -115,7 +131,7 @@ export async function computeSignificance(o: SignificanceInput): Promise<Signifi
   }
   const inputs: Record<string, string> = {};
   for (const m of o.models) inputs[m] = await hypsDigest(o.dir, o.pair, m, setNames, o.beams);
-  return { format: "s2s-experiment-significance", version: 1, pair: o.pair, samples, seed, baseline: o.models[0], sets: setNames, beams, ...(within.length ? { within } : {}), inputs };
+  return { format: "s2s-experiment-significance", version: 1, pair: o.pair, samples, seed, baseline: o.models[0], sets: setNames, beams, ...(within.length ? { within } : {}), mosesLc, inputs };
 }
 
 export const significancePath = (dir: string, pair: string) => join(dir, pair, "significance.json");
@@ -128,6 +144,8 @@ export async function currentSignificance(dir: string, pair: string, models: rea
   const f = await readJson<SignificanceFile>(significancePath(dir, pair));
   if (!f || f.format !== "s2s-experiment-significance") return null;
   if (Object.keys(f.inputs).join(",") !== models.join(",")) return null;
+  // files written before the tokenized lowercased BLEU was added
+  if (!f.mosesLc) return null;
   for (const m of models) {
     let d: string;
     try {
@@ -190,7 +208,7 @@ export async function updateSignificance(dir: string, refs: ((pair: string) => R
     }
     const t0 = Date.now();
     const f = await computeSignificance({
-      dir, pair, srcLang: pair.split("-")[0], models: ordered, sets: refs(pair), beams, edges: run.plan.eval.lengthEdges, bleu: { lowercase: run.plan.data.lowercase ?? true },
+      dir, pair, srcLang: pair.split("-")[0], tgtLang: pair.split("-")[1], models: ordered, sets: refs(pair), beams, edges: run.plan.eval.lengthEdges, bleu: { lowercase: run.plan.data.lowercase ?? true },
       within: run.plan.corpus === "wmt-deen" ? [["rnnsearch-30", "rnnencdec-30"] as [string, string]].filter(([a, b]) => ordered.includes(a) && ordered.includes(b)) : cellPairs(ordered),
     });
     await writeSignificance(dir, f);

@@ -8,7 +8,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bleuCorpusStats, bleuFromStats } from "../../src/eval/bleu.js";
+import { bleuCorpusStats, bleuFromStats, corpusBleu } from "../../src/eval/bleu.js";
+import { preprocess } from "../../src/text/tokenize.js";
 import { pairedBootstrap } from "../../src/eval/bootstrap.js";
 import { paths, type EvalFile, type RunFile, type TrainFile } from "../../src/experiments/files.js";
 import { expectedHyps, isKept, keepRun, mergeCommands } from "../../src/experiments/keep.js";
@@ -147,6 +148,16 @@ test("significance: the paired bootstrap of the kept translations equals pairedB
     assert.match(md, /### Confidence: paired bootstrap against RNNenc/);
     assert.match(md, /\| RNNsearch \| [\d.]+ ± [\d.]+ \| \*\*\+[\d.]+\*\* \| \*\*(< 0\.001|0\.0\d\d)\*\* \|/, "a significant row, in bold");
     assert.match(md, /\*\*Which differences are real \(beam 5\)\.\*\*/);
+    // tokenized lowercased BLEU: the kept translations and references on Moses tokens, tok:none
+    const moses = (s: string) => preprocess(s, "en", { lowercase: true, escape: false });
+    const hyp5 = (m: string) => readFileSync(join(paths.hyps(out, "de-en", m), "test.beam5.txt"), "utf8").trimEnd().split("\n");
+    for (const m of ["rnnenc", "rnnsearch"]) {
+      const want = corpusBleu(hyp5(m).map(moses), [test.references.map(moses)], { tokenize: "none" }).score;
+      assert.ok(Math.abs(f.mosesLc!["5"][m] - want) < 0.006, `${m}: tok-lc BLEU ${f.mosesLc!["5"][m]} vs ${want}`);
+    }
+    assert.match(md, /\| model \| BLEU greedy \| BLEU beam 5 \| chrF2 beam 5 \| tok-lc BLEU beam 5 \| test perplexity \|/);
+    assert.ok(md.includes(`| ${f.mosesLc!["5"].rnnsearch.toFixed(2)} |`), "RNNsearch's tok-lc BLEU in the table");
+    assert.match(md, /tok-lc BLEU: the same beam-5 translations scored on Moses tokens, lowercased .* it is [+−][\d.]+ to [+−][\d.]+ BLEU from the sacreBLEU column: /);
     writeFileSync(join(paths.hyps(out, "de-en", "rnnsearch"), "test_join2.beam1.txt"), test.references.slice(0, 500).map((x) => x + "\n").join(""));
     assert.equal(await currentSignificance(out, "de-en", ["rnnenc", "rnnsearch"], [1, 5]), null, "stale after a translation changed");
     const md2 = buildReport((await collectSummary(out))!, { jsonName: "results.json", regenerate: "" }, (n) => `figures/${n}`);
