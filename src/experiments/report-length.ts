@@ -7,6 +7,7 @@
 import type { EvalFile, LengthRow, PplRow } from "./files.js";
 import { linePlotSvg, type Series } from "./plots.js";
 import { modelSpec } from "./plan.js";
+import { f2, fmtRange, int, signed } from "./format.js";
 
 /** One evaluated model of the section; trainPairs: the pairs it trained on (train.json). */
 export interface RealModel {
@@ -20,16 +21,8 @@ const MIN_SEGMENTS = 5;
 /** The length limit of the short-trained models (their maxWords), the boundary of the comparison. */
 const LIMIT = 30;
 
-const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(2));
-const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
-const int = (x: number) => x.toLocaleString("en");
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const label = (name: string) => modelSpec(name).label;
-
-function fmtRange(v: number[]): string {
-  const lo = Math.min(...v), hi = Math.max(...v);
-  return lo.toFixed(2) === hi.toFixed(2) ? lo.toFixed(2) : `${lo.toFixed(2)}–${hi.toFixed(2)}`;
-}
 
 /** BLEU by length of the test set alone, at one beam (null for runs without per-set tables). */
 export function realRows(e: EvalFile, beam: number): LengthRow[] | null {

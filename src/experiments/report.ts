@@ -17,6 +17,7 @@ import { currentSignificance, MIN_BUCKET_SEGMENTS, SIGNIFICANCE, type Significan
 import { distinctCommands, portableSummary } from "./portable.js";
 import { realLengthSection } from "./report-length.js";
 import { publishedSection } from "./published.js";
+import { f1, f2, fmtRange, int, signed } from "./format.js";
 
 /** The repository's root (this file is src/experiments/report.ts or dist/experiments/report.js). */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -63,10 +64,6 @@ export async function collectSummary(out: string): Promise<Summary | null> {
   return portableSummary(summary, { root: ROOT, dataEnv: process.env.S2S_DATA });
 }
 
-const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(2));
-const f1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(1));
-const int = (x: number) => x.toLocaleString("en");
-const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
 
 function mdEsc(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -698,10 +695,6 @@ export function encoderLeadSentence(leads: Lead[], base: string): string {
   return `Attention does not help everywhere: ${names(lose)} lose${one(lose) ? "s" : ""} the lead over ${base} in some length buckets, while ${names(keep)} keep${one(keep) ? "s" : ""} it in every bucket.${why}`;
 }
 
-function fmtRange(v: number[]): string {
-  const lo = Math.min(...v), hi = Math.max(...v);
-  return lo.toFixed(2) === hi.toFixed(2) ? lo.toFixed(2) : `${lo.toFixed(2)}–${hi.toFixed(2)}`;
-}
 
 /** The generated paragraph: the attention model against RNNenc by length, with the numbers. */
 export function lengthParagraph(pp: PairSummary, evald: { name: string; eval: EvalFile }[], beam: number, r = roles({})): string {
