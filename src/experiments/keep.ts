@@ -104,8 +104,19 @@ export async function keepRun(out: string, kept: string): Promise<KeepResult> {
     throw new S2SError(`${kept} keeps the results of a run with other settings (sizes, training, data or evaluation) than ${out}'s; keep them elsewhere`);
   }
   const union = <T>(a: T[], b: T[]) => [...a, ...b.filter((x) => !a.includes(x))];
+  // the kept plan covers every run kept: all pairs, models and seeds; the largest time budget any of them had
+  // (budgets do not change what a model is; one stopped by its budget says so in its train.json)
+  const seeds = old ? union(old.plan.seeds ?? [old.plan.train.seed], run.plan.seeds ?? [run.plan.train.seed]).sort((a, b) => a - b) : [];
   const merged: RunFile = old
-    ? { ...run, plan: { ...run.plan, pairs: union(old.plan.pairs, run.plan.pairs), models: union(old.plan.models, run.plan.models) }, commands: mergeCommands(old.commands, run.commands) }
+    ? {
+      ...run,
+      plan: {
+        ...run.plan, pairs: union(old.plan.pairs, run.plan.pairs), models: union(old.plan.models, run.plan.models),
+        train: { ...run.plan.train, budgetMinutes: Math.max(old.plan.train.budgetMinutes, run.plan.train.budgetMinutes) },
+        ...(seeds.length > 1 ? { seeds } : {}),
+      },
+      commands: mergeCommands(old.commands, run.commands),
+    }
     : run;
   for (const pair of run.plan.pairs) {
     const models = await modelDirs(out, pair);

@@ -102,6 +102,19 @@ test("keepRun copies evaluated models with their test-set translations, once; is
     assert.deepEqual(r.kept, ["de-en rnnenc"]);
     r = await keepRun(out, kept);
     assert.deepEqual(r.kept, [], "nothing changed");
+    // runs kept one after the other: the kept plan has every seed and the largest budget, whichever came last
+    const seeded = { ...run, plan: { ...run.plan, seeds: [2], train: { ...run.plan.train, budgetMinutes: 200 } } };
+    // (run.json is written when a model is kept: one translation file is taken away each time)
+    write(paths.run(out), seeded);
+    rmSync(join(paths.hyps(kept, "de-en", "rnnenc"), "test.beam5.txt"));
+    assert.deepEqual((await keepRun(out, kept)).kept, ["de-en rnnenc"]);
+    write(paths.run(out), { ...run, plan: { ...run.plan, train: { ...run.plan.train, budgetMinutes: 90 } } });
+    rmSync(join(paths.hyps(kept, "de-en", "rnnenc"), "test.beam5.txt"));
+    assert.deepEqual((await keepRun(out, kept)).kept, ["de-en rnnenc"]);
+    const keptRun = json<RunFile>(paths.run(kept));
+    assert.deepEqual(keptRun.plan.seeds, [1, 2], "seed 1 (the plan's) and seed 2");
+    assert.equal(keptRun.plan.train.budgetMinutes, 200);
+    write(paths.run(out), run);
     // a run with other sizes is refused
     const other = join(tmp, "other");
     const run2 = { ...run, plan: { ...run.plan, sizes: { ...run.plan.sizes, hidden: 512 } } };
