@@ -8,7 +8,7 @@ const LANG: Record<string, string> = { de: "German", en: "English", fr: "French"
 const f2 = (x: number | null) => (x === null ? "–" : x.toFixed(2));
 const f1 = (x: number | null) => (x === null ? "–" : x.toFixed(1));
 /** line styles of the models, in the order of results.json */
-const SERIES = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
+const SERIES = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"];
 
 function headline(p: ResultsPair): HTMLTableElement {
   const best = Math.max(...p.models.map((m) => m.bleuBeam5 ?? -1));
