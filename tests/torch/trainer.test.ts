@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, runCli, type RunResult } from "../helpers/cli.js";
@@ -50,11 +51,28 @@ function run(cmd: string, args: string[], timeoutMs = 120_000, onStderr?: (text:
 
 const python = (args: string[], onStderr?: (text: string, kill: () => void) => void) => run(PY, [TRAIN, ...args], 120_000, onStderr);
 let torchrunLogs = 0;
-/** torchrun on this machine; --redirects/--tee 1 because torchrun 1.13 on Python 3.11 cannot parse their default "0". */
-function torchrun(nproc: number, args: string[]): Promise<RunResult> {
+/** A TCP port free on localhost now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * torchrun on this machine, one node; --redirects/--tee 1 because torchrun 1.13 on Python 3.11 cannot parse
+ * their default "0". Each launch gets its own rendezvous port: 1.13's --standalone always uses localhost:29400,
+ * so two launches at once share one rendezvous store and the first to finish breaks the other's.
+ */
+async function torchrun(nproc: number, args: string[]): Promise<RunResult> {
   const launcher = existsSync("/usr/bin/torchrun") ? ["/usr/bin/torchrun"] : [PY, "-m", "torch.distributed.run"];
-  return run(launcher[0], [...launcher.slice(1), "--standalone", "--nnodes", "1", "--nproc_per_node", String(nproc),
-    "--redirects", "1", "--tee", "1", "--log_dir", join(tmp, `logs${torchrunLogs++}`), TRAIN, ...args]);
+  const n = torchrunLogs++;
+  return run(launcher[0], [...launcher.slice(1), "--rdzv_backend", "c10d", "--rdzv_endpoint", `localhost:${await freePort()}`, "--rdzv_id", `s2s-test-${n}`,
+    "--nnodes", "1", "--nproc_per_node", String(nproc), "--redirects", "1", "--tee", "1", "--log_dir", join(tmp, `logs${n}`), TRAIN, ...args]);
 }
 
 const SMALL = ["--emb-dim", "12", "--enc-hidden", "12", "--dec-hidden", "24", "--batch-sentences", "16", "--threads", "1", "--log-every", "10"];
