@@ -34,7 +34,7 @@ export function realPplRows(e: EvalFile): PplRow[] | null {
   return e.pplByLength?.test?.rows ?? null;
 }
 
-interface BucketDiff {
+export interface BucketDiff {
   row: LengthRow;
   a: number;
   b: number;
@@ -46,7 +46,11 @@ interface BucketDiff {
 
 /** a minus b on the buckets of the test set where both have a score and at least MIN_SEGMENTS segments. */
 function diffsOf(a: EvalFile, b: EvalFile, beam: number): BucketDiff[] {
-  const ra = realRows(a, beam) ?? [], rb = realRows(b, beam) ?? [];
+  return rowDiffs(realRows(a, beam) ?? [], realRows(b, beam) ?? []);
+}
+
+/** a minus b, bucket by bucket, where both rows have a score and the bucket at least MIN_SEGMENTS segments. */
+export function rowDiffs(ra: readonly LengthRow[], rb: readonly LengthRow[]): BucketDiff[] {
   const out: BucketDiff[] = [];
   ra.forEach((r, i) => {
     const y = rb[i];

@@ -15,7 +15,7 @@ import { expectedHyps, keptHyps } from "./keep.js";
 import { HIDDEN_STEP, modelDir, MODELS, modelSpec, roles, splitPair, type ModelSpec } from "./plan.js";
 import { currentSignificance, MIN_BUCKET_SEGMENTS, SIGNIFICANCE, type SignificanceFile } from "./significance.js";
 import { distinctCommands, portableSummary } from "./portable.js";
-import { realLengthSection } from "./report-length.js";
+import { realLengthSection, rowDiffs, type BucketDiff } from "./report-length.js";
 import { publishedSection } from "./published.js";
 import { f1, f2, fmtRange, int, signed } from "./format.js";
 
@@ -562,15 +562,8 @@ function seedsSection(pp: PairSummary, beamMax: number, p: (...l: string[]) => v
   p("");
 }
 
-function bucketDiffs(a: EvalFile, b: EvalFile, beam: number): { row: LengthRow; a: number; b: number; d: number }[] {
-  const ra = a.byLength[String(beam)]?.rows ?? [], rb = b.byLength[String(beam)]?.rows ?? [];
-  const out: { row: LengthRow; a: number; b: number; d: number }[] = [];
-  ra.forEach((r, i) => {
-    const x = r.bleu, y = rb[i]?.bleu;
-    if (x === null || y === null || y === undefined || r.sentences < 5) return;
-    out.push({ row: r, a: x, b: y, d: x - y });
-  });
-  return out;
+function bucketDiffs(a: EvalFile, b: EvalFile, beam: number): BucketDiff[] {
+  return rowDiffs(a.byLength[String(beam)]?.rows ?? [], b.byLength[String(beam)]?.rows ?? []);
 }
 
 /** A training's sessions as [start, end) in ms (a session cut off by a kill ends after its recorded seconds). */
